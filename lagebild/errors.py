@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a page was rejected. The values are stable: they are stored and printed."""
 
     UNREADABLE = "unreadable"  # the file could not be opened or read
@@ -15,6 +15,7 @@ class Reason(str, Enum):
     UNDECODABLE = "undecodable"  # no text encoding fits the bytes
     UNSUPPORTED = "unsupported"  # a file type lagebild does not read
     NO_ARTICLE = "no_article"  # text, but nothing that reads as an article
+    INTERNAL = "internal_error"  # a bug in lagebild on this page; reported, batch goes on
 
 
 class Rejected(Exception):

@@ -1,0 +1,49 @@
+"""Exports of the store in the contract's JSON shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lagebild.model import Article
+from lagebild.store import Store
+
+
+def article_record(article: Article, sources: list[str]) -> dict[str, Any]:
+    """One article as exported: id and source first, then every extracted field."""
+    record: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published,
+        "published_inferred": article.published_inferred,
+        "duplicate_of": article.duplicate_of,
+        "story": article.story,
+        "storyline": article.storyline,
+    }
+    record.update(article.contract_dict())
+    record["url"] = article.url
+    record["sources"] = sources
+    return record
+
+
+def export_json(store: Store) -> dict[str, Any]:
+    """Everything the store holds, as the contract's top-level object.
+
+    Stories, storylines, entities, quotes and events are the lists the store holds;
+    they stay empty until the stages that find them have run on the articles.
+    """
+    sources: dict[str, list[str]] = {}
+    rows = store.db.execute(
+        "SELECT a.id, s.source FROM sources s JOIN articles a ON a.sha256 = s.sha256 "
+        "ORDER BY a.seq, s.seen_at, s.source"
+    )
+    for article_id, source in rows:
+        sources.setdefault(article_id, []).append(source)
+    return {
+        "articles": [article_record(a, sources.get(a.id, [a.source])) for a in store.articles()],
+        "stories": [],
+        "storylines": [],
+        "entities": [],
+        "quotes": [],
+        "events": [],
+    }

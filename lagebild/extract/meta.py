@@ -1,0 +1,203 @@
+"""Metadata rules for German news pages: agencies, credits, source and byline lines.
+
+These rules read single lines. They are shared by the plain-text and the HTML
+extractors so both give the same answer for the same printed line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Canonical spelling of each news agency, keyed by the lower-case forms pages print.
+AGENCIES = {
+    "dpa": "dpa",
+    "dpa-afx": "dpa-AFX",
+    "apa": "APA",
+    "reuters": "Reuters",
+    "afp": "AFP",
+    "ap": "AP",
+    "kna": "KNA",
+    "epd": "epd",
+    "sda": "SDA",
+    "keystone-sda": "Keystone-SDA",
+    "dts": "dts",
+    "ots": "ots",
+    "sid": "SID",
+    "ddp": "ddp",
+    "dapd": "dapd",
+    "afx": "AFX",
+    "ansa": "ANSA",
+    "efe": "EFE",
+    "bloomberg": "Bloomberg",
+    "idea": "idea",
+    "kathpress": "Kathpress",
+}
+# Photo agencies and picture desks: seen in credits, never the source of a text.
+PHOTO_AGENCIES = (
+    "picture alliance",
+    "picture-alliance",
+    "imago",
+    "getty",
+    "istock",
+    "shutterstock",
+    "keystone",
+    "sputnik",
+    "pool",
+    "tass",
+    "ria novosti",
+    "afp photo",
+    "ap photo",
+    "reuters photo",
+    "xinhua",
+    "epa",
+)
+
+_AGENCY_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü][\w-]*")
+_DOMAIN = re.compile(r"^(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,})$", re.I)
+# Short lower-case signatures of editors ("ghö", "kmr", "dpa/ghö"), printed after the
+# source: two to four letters, no vowel-less pronunciation required.
+_SIGNATURE = re.compile(r"^[a-zäöüß]{2,4}$")
+
+_CREDIT_LABEL = r"(?:Foto|Fotos|Bild|Bilder|Quelle|Credit|Copyright|©|\(c\))"
+# "... Foto: Name/Agentur" or "... (Foto: Name/Agentur)" or "... Quelle: picture alliance"
+_TRAILING_CREDIT = re.compile(
+    rf"^(?P<caption>.+?[.!?)»“\"])\s*\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?\s*$"
+)
+_CREDIT_ONLY = re.compile(rf"^\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?\s*$")
+_SOURCE_LINE = re.compile(r"^(?:Quelle|Quellen)\s*:\s*(?P<rest>.{2,120})$", re.I)
+_COPYRIGHT_LINE = re.compile(r"^(?:@|©|\(c\)|Copyright)\s*(?P<rest>[\w .,/&-]{2,60})$", re.I)
+_BYLINE = re.compile(
+    r"^(?:Von|Autor|Autorin|Ein (?:Kommentar|Bericht|Gastbeitrag) von)\s*:?\s+(?P<rest>.{2,120})$"
+)
+_DATELINE = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)\s*\((?P<agencies>[^()]{2,40})\)\s*[–—-]\s*"
+)
+
+
+@dataclass
+class SourceInfo:
+    """What a source, copyright or byline line says about who made the text."""
+
+    agencies: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+
+def agency_name(token: str) -> str | None:
+    """The canonical agency for a printed token, or None."""
+    return AGENCIES.get(token.strip(" .,;:()").lower())
+
+
+def agencies_in(text: str) -> list[str]:
+    """Agencies named in a short credit-free string such as ``APA/Reuters/dpa``."""
+    found: list[str] = []
+    for token in _AGENCY_TOKEN.findall(text.replace("/", " ")):
+        name = agency_name(token)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def is_photo_credit(text: str) -> bool:
+    """Whether a string reads as a picture credit rather than a text source."""
+    lowered = text.lower()
+    if any(p in lowered for p in PHOTO_AGENCIES):
+        return True
+    parts = [p.strip() for p in re.split(r"[/|]", text) if p.strip()]
+    # "APA/APA/dpa/Michael Kappeler": agencies plus a photographer's name.
+    has_person = any(len(p.split()) >= 2 and all(w[:1].isupper() for w in p.split()) for p in parts)
+    return len(parts) >= 2 and has_person and any(agency_name(p) for p in parts)
+
+
+def split_caption_credit(line: str) -> tuple[str, str] | None:
+    """Split ``caption. Foto: credit`` into its two parts, if the line has that shape."""
+    match = _TRAILING_CREDIT.match(line.strip())
+    if not match:
+        return None
+    credit = match.group("credit").strip()
+    label = line[match.end("caption") :].lstrip(" (").lower()
+    # "Quelle: dpa" after a sentence is a text source only when nothing marks it as
+    # a picture credit; "Foto:" and "Bild:" are always picture credits.
+    if label.startswith("quelle") and not is_photo_credit(credit):
+        return None
+    return match.group("caption").strip(), credit
+
+
+def credit_only(line: str) -> str | None:
+    """The credit of a line that is only a picture credit, else None."""
+    stripped = line.strip()
+    match = _CREDIT_ONLY.match(stripped)
+    if match and not stripped.lower().startswith("quelle"):
+        return match.group("credit").strip()
+    if match and is_photo_credit(match.group("credit")):
+        return match.group("credit").strip()
+    looks_like_credit = "/" in stripped and len(stripped) < 80 and is_photo_credit(stripped)
+    if looks_like_credit and not re.search(r"[.!?]\s", stripped):
+        return stripped
+    return None
+
+
+def source_line(line: str) -> SourceInfo | None:
+    """Read ``Quelle: ntv.de, ghö``, ``Quelle: dpa``, ``@ dpa.de``; None for other lines."""
+    stripped = line.strip()
+    match = _SOURCE_LINE.match(stripped) or _COPYRIGHT_LINE.match(stripped)
+    if not match:
+        return None
+    info = SourceInfo()
+    for part in re.split(r"\s*[,;/]\s*|\s+und\s+", match.group("rest").strip()):
+        if not part:
+            continue
+        domain = _DOMAIN.match(part)
+        agency = agency_name(part) or (agency_name(part.split(".")[0]) if domain else None)
+        if agency:
+            if agency not in info.agencies:
+                info.agencies.append(agency)
+        elif domain:
+            info.outlet = info.outlet or domain.group(1).lower()
+        elif _SIGNATURE.match(part):
+            info.authors.append(part)
+        else:
+            return None
+    return info
+
+
+def byline(line: str) -> SourceInfo | None:
+    """Read ``Von: APA/Reuters/dpa`` or ``Von Anna Berger und Jan Ott``; else None."""
+    match = _BYLINE.match(line.strip())
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    if re.search(r"[.!?]$", rest) and not rest.endswith(("dpa.", "AFP.")):
+        return None
+    info = SourceInfo()
+    for part in re.split(r"\s*[,;/|]\s*|\s+und\s+", rest):
+        part = part.strip()
+        if not part:
+            continue
+        agency = agency_name(part)
+        if agency:
+            if agency not in info.agencies:
+                info.agencies.append(agency)
+        elif _is_name(part):
+            info.authors.append(part)
+        else:
+            return None
+    return info if (info.agencies or info.authors) else None
+
+
+def dateline(paragraph: str) -> tuple[str, list[str], str] | None:
+    """Split ``Miami (dpa) – Text`` into place, agencies and the text after the dash."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None
+    agencies = agencies_in(match.group("agencies"))
+    if not agencies:
+        return None
+    return match.group("place").strip(), agencies, paragraph[match.end() :]
+
+
+def _is_name(text: str) -> bool:
+    """Whether a byline part looks like a person's name (two to four capitalised words)."""
+    words = text.split()
+    return 1 < len(words) <= 4 and all(w[:1].isupper() or w in {"von", "van", "de"} for w in words)

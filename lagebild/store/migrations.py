@@ -1,0 +1,130 @@
+"""Schema migrations: numbered functions, each applied once and recorded in a table.
+
+A migration never edits an earlier one; a change to the schema is a new function
+appended to ``MIGRATIONS``. Each runs in its own transaction with its record.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def m001_articles(db: sqlite3.Connection) -> None:
+    """Pages, articles, their sources, rejections and the full-text index."""
+    run_script(
+        db,
+        """
+        CREATE TABLE pages (
+            sha256 TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            raw BLOB NOT NULL,           -- zlib-compressed bytes, for re-extraction
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            seq INTEGER PRIMARY KEY,     -- arrival order; the rowid the FTS index uses
+            id TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL UNIQUE REFERENCES pages(sha256),
+            source TEXT NOT NULL,
+            title TEXT, kicker TEXT, lead TEXT,
+            body TEXT NOT NULL,          -- paragraphs separated by a blank line
+            subheadings TEXT NOT NULL,   -- JSON lists from here on
+            published TEXT, published_inferred TEXT,
+            section TEXT, outlet TEXT,
+            agencies TEXT NOT NULL, dateline TEXT, authors TEXT NOT NULL,
+            captions TEXT NOT NULL, photo_credits TEXT NOT NULL,
+            tags TEXT NOT NULL, related_headlines TEXT NOT NULL,
+            language TEXT, url TEXT,
+            duplicate_of TEXT, story TEXT, storyline TEXT,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE sources (
+            source TEXT NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES pages(sha256),
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (source, sha256)
+        );
+        CREATE TABLE rejections (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            sha256 TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            rejected_at TEXT NOT NULL,
+            UNIQUE (source, sha256, reason)
+        );
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, body,
+            content='articles', content_rowid='seq',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, lead, body)
+            VALUES (new.seq, new.title, new.lead, new.body);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+            VALUES ('delete', old.seq, old.title, old.lead, old.body);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, lead, body ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+            VALUES ('delete', old.seq, old.title, old.lead, old.body);
+            INSERT INTO articles_fts(rowid, title, lead, body)
+            VALUES (new.seq, new.title, new.lead, new.body);
+        END;
+        """,
+    )
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one inside the caller's transaction.
+
+    ``executescript`` would commit first, so a failed migration could leave half a
+    schema behind; statements run singly roll back together.
+    """
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            db.execute(buffer)
+            buffer = ""
+    if buffer.strip():
+        db.execute(buffer)
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_articles,)
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    applied: list[str] = []
+    for version, migration in enumerate(MIGRATIONS, start=1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Checked inside the write lock: another process may have just applied it.
+            if db.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+            ).fetchone():
+                db.execute("COMMIT")
+                continue
+            migration(db)
+            db.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                (version, migration.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(migration.__name__)
+    return applied

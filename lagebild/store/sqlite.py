@@ -1,0 +1,273 @@
+"""The SQLite store: one file, WAL, one writer, one transaction per page.
+
+Pages are keyed by the SHA-256 of their bytes, so storing a page that is already
+there only records the new source. Everything a page yields (its raw bytes, the
+article, its source) is written in one transaction: a crash leaves the page either
+wholly stored or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lagebild.errors import Rejected
+from lagebild.model import Article, Page
+from lagebild.store.migrations import migrate
+
+# Article columns holding JSON lists.
+LIST_FIELDS = (
+    "subheadings",
+    "agencies",
+    "authors",
+    "captions",
+    "photo_credits",
+    "tags",
+    "related_headlines",
+)
+SCALAR_FIELDS = (
+    "id",
+    "source",
+    "title",
+    "kicker",
+    "lead",
+    "published",
+    "published_inferred",
+    "section",
+    "outlet",
+    "dateline",
+    "language",
+    "url",
+    "duplicate_of",
+    "story",
+    "storyline",
+)
+# How long a writer waits for another writer's transaction before giving up.
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or is not a lagebild store."""
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """What storing one page did: ``stored`` a new article, or found it ``known``."""
+
+    article_id: str
+    new: bool
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A lagebild store in one SQLite file.
+
+    >>> store = Store.open(":memory:")
+    >>> store.counts()["articles"]
+    0
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
+        """Open (and create or migrate) the store at ``path``."""
+        shown = str(path)
+        if readonly and shown != ":memory:" and not Path(shown).exists():
+            raise StoreError(f"{shown}: no such store (run `lagebild ingest` first)")
+        try:
+            if readonly and shown != ":memory:":
+                db = sqlite3.connect(
+                    f"file:{Path(shown).resolve()}?mode=ro", uri=True, isolation_level=None
+                )
+            else:
+                db = sqlite3.connect(shown, isolation_level=None)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not readonly:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("PRAGMA foreign_keys = ON")
+                migrate(db)
+            else:
+                db.execute("SELECT count(*) FROM articles").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{shown}: not a lagebild store ({exc})") from None
+        db.row_factory = sqlite3.Row
+        return cls(db, shown)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; everything in it is stored, or nothing is."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing -------------------------------------------------------------
+
+    def known(self, sha256: str) -> str | None:
+        """The id of the article already stored for these page bytes, if any."""
+        row = self.db.execute("SELECT id FROM articles WHERE sha256 = ?", (sha256,)).fetchone()
+        return str(row[0]) if row else None
+
+    def add_source(self, sha256: str, source: str) -> None:
+        """Record that a known page was seen again under ``source``."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, sha256, _now()))
+
+    def put(self, page: Page, article: Article) -> PutResult:
+        """Store a page and its article in one transaction (a no-op if already there)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM articles WHERE sha256 = ?", (page.sha256,)).fetchone()
+            if row:
+                db.execute(
+                    "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)",
+                    (page.source, page.sha256, _now()),
+                )
+                return PutResult(str(row[0]), new=False)
+            now = _now()
+            db.execute(
+                "INSERT OR IGNORE INTO pages VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    page.sha256,
+                    page.kind,
+                    page.encoding,
+                    len(page.raw),
+                    zlib.compress(page.raw, 6),
+                    now,
+                ),
+            )
+            self._insert_article(db, page.sha256, article, now)
+            db.execute(
+                "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (page.source, page.sha256, now)
+            )
+        return PutResult(article.id, new=True)
+
+    def _insert_article(
+        self, db: sqlite3.Connection, sha256: str, article: Article, now: str
+    ) -> None:
+        values: dict[str, Any] = {name: getattr(article, name) for name in SCALAR_FIELDS}
+        values.update(
+            {name: json.dumps(getattr(article, name), ensure_ascii=False) for name in LIST_FIELDS}
+        )
+        values["body"] = article.text
+        values["sha256"] = sha256
+        values["ingested_at"] = now
+        columns = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+
+    def reject(self, rejection: Rejected, sha256: str = "") -> None:
+        """Record a rejected page; the same rejection of the same bytes is kept once."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO rejections (source, sha256, reason, detail, rejected_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (rejection.source, sha256, rejection.reason.value, rejection.detail, _now()),
+            )
+
+    # -- reading -------------------------------------------------------------
+
+    def articles(self, *, limit: int | None = None) -> list[Article]:
+        """Stored articles in arrival order."""
+        sql = "SELECT * FROM articles ORDER BY seq"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (limit,)
+        return [self._article(row) for row in self.db.execute(sql, params)]
+
+    def article(self, article_id: str) -> Article | None:
+        """One article by id."""
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        data: dict[str, Any] = {name: row[name] for name in SCALAR_FIELDS}
+        data.update({name: json.loads(row[name]) for name in LIST_FIELDS})
+        body = row["body"]
+        data["body"] = body.split("\n\n") if body else []
+        return Article(**data)
+
+    def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
+        """Full-text search over titles, leads and bodies; articles with a snippet."""
+        try:
+            rows = self.db.execute(
+                "SELECT a.*, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip "
+                "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (_fts_query(query), limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot search for {query!r}: {exc}") from None
+        return [(self._article(row), str(row["snip"])) for row in rows]
+
+    def rejections(self) -> list[dict[str, str]]:
+        """Every recorded rejection, oldest first."""
+        rows = self.db.execute(
+            "SELECT source, sha256, reason, detail, rejected_at FROM rejections ORDER BY id"
+        )
+        return [dict(row) for row in rows]
+
+    def counts(self) -> dict[str, Any]:
+        """Counts of what the store holds."""
+        one = self.db.execute
+        reasons = dict(
+            one(
+                "SELECT reason, count(*) FROM rejections GROUP BY reason ORDER BY reason"
+            ).fetchall()
+        )
+        languages = dict(
+            one(
+                "SELECT coalesce(language, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
+            ).fetchall()
+        )
+        span = one("SELECT min(published), max(published) FROM articles").fetchone()
+        return {
+            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+            "pages": one("SELECT count(*) FROM pages").fetchone()[0],
+            "sources": one("SELECT count(*) FROM sources").fetchone()[0],
+            "rejections": one("SELECT count(*) FROM rejections").fetchone()[0],
+            "rejections_by_reason": reasons,
+            "languages": languages,
+            "undated": one("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
+            "published_first": span[0],
+            "published_last": span[1],
+        }
+
+    def schema_version(self) -> int:
+        """The number of the last migration applied."""
+        row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+
+def _fts_query(query: str) -> str:
+    """Quote each word so user input is searched, never parsed as FTS syntax."""
+    words = [w.replace('"', '""') for w in query.split()]
+    return " ".join(f'"{w}"' for w in words if w) or '""'
