@@ -195,9 +195,7 @@ def _extract_one(candidate: Candidate) -> dict[str, Any]:
 
 @main.command("export")
 @DB_OPTION
-@click.option(
-    "--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
 )
@@ -247,7 +245,9 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
         _print_json(counts)
         return
     out = _console()
-    table = Table("", "", show_header=False, title=f"lagebild store {db_path}", title_justify="left")
+    table = Table(
+        "", "", show_header=False, title=f"lagebild store {db_path}", title_justify="left"
+    )
     for key in ("articles", "pages", "sources", "undated", "rejections"):
         table.add_row(key, str(counts[key]))
     table.add_row("published", f"{counts['published_first']} .. {counts['published_last']}")
@@ -309,7 +309,10 @@ def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
         store.close()
     if as_json:
         _print_json(
-            [{"id": a.id, "title": a.title, "published": a.published, "snippet": s} for a, s in hits]
+            [
+                {"id": a.id, "title": a.title, "published": a.published, "snippet": s}
+                for a, s in hits
+            ]
         )
         return
     for article, snippet in hits:

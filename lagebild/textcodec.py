@@ -83,9 +83,9 @@ def decode(raw: bytes) -> Decoded:
         if utf16 is None:
             raise Rejected(Reason.BINARY, "binary file (contains NUL bytes)")
         return _checked(raw.decode(utf16, errors="replace"), utf16)
-    text = _utf8(raw)
-    if text is not None:
-        return _checked(text, "utf-8")
+    utf8 = _utf8(raw)
+    if utf8 is not None:
+        return _checked(utf8, "utf-8")
     return _checked(*_detect(raw))
 
 

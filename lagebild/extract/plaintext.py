@@ -154,8 +154,9 @@ def _assign_headlines(article: Article, heads: list[str], crumb: str | None) -> 
     before = heads[:index]
     kicker, title = _split_glued_kicker(title)
     article.title = title
-    for head in before:
-        if article.section is None and _is_section(head):
+    for position, head in enumerate(before):
+        at_top = position == 0 and len(before) + (kicker is not None) >= 2
+        if article.section is None and (_is_section(head) or (at_top and _is_label(head))):
             article.section = head
         elif kicker is None and not _is_section(head):
             kicker = head
@@ -171,6 +172,14 @@ def _is_section(text: str) -> bool:
         len(parts) >= 2
         and all(len(p.split()) <= 2 and p[:1].isupper() for p in parts)
         and not re.search(r"[\"„“”«»:!?]", text)
+    )
+
+
+def _is_label(text: str) -> bool:
+    """One or two capitalised words without punctuation, as sites print a section name."""
+    words = text.split()
+    return 0 < len(words) <= 2 and all(
+        w[:1].isupper() and w.replace("-", "").isalpha() for w in words
     )
 
 

@@ -1,0 +1,85 @@
+"""End to end: a folder of pages into the store and out through the export."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lagebild.export import export_json
+from lagebild.pipeline import ARTICLE_STAGES, PAGE_STAGES, ingest
+from lagebild.store import Store
+
+CONTRACT_ARTICLE_KEYS = {
+    "id",
+    "source",
+    "title",
+    "published",
+    "published_inferred",
+    "duplicate_of",
+    "story",
+    "storyline",
+}
+CONTRACT_TOP_KEYS = {"articles", "stories", "storylines", "entities", "quotes", "events"}
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path, seeds_dir: Path) -> Path:
+    folder = tmp_path / "pages"
+    shutil.copytree(seeds_dir, folder)
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02\x03" * 500)
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def test_pipeline_seeds_with_bad_pages(mixed_folder: Path, tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    summary = ingest([str(mixed_folder)], store)
+    assert summary.stored == 5
+    assert sorted((r.source.rsplit("/", 1)[-1], r.reason.value) for r in summary.rejected) == [
+        ("broken.txt", "binary"),
+        ("empty.txt", "empty"),
+    ]
+    assert store.counts()["rejections_by_reason"] == {"binary": 1, "empty": 1}
+    data = export_json(store)
+    assert set(data) == CONTRACT_TOP_KEYS
+    assert len(data["articles"]) == 5
+    for article in data["articles"]:
+        assert set(article) >= CONTRACT_ARTICLE_KEYS
+        assert article["source"].startswith(str(mixed_folder))
+
+
+def test_pipeline_reingest_is_idempotent(mixed_folder: Path, tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(mixed_folder)], store)
+    first = (store.counts(), export_json(store))
+    again = ingest([str(mixed_folder)], store)
+    assert again.stored == 0 and again.known == 5
+    assert (store.counts(), export_json(store)) == first
+
+
+def test_pipeline_bad_page_in_the_middle_does_not_stop_the_batch(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    bad = tmp_path / "bad.html"
+    bad.write_bytes(b"\xff\xfe\x00\x00" + b"\x00" * 100)
+    store = Store.open(tmp_path / "s.sqlite")
+    summary = ingest([str(seeds[0]), str(bad), str(seeds[1])], store)
+    assert summary.stored == 2 and len(summary.rejected) == 1
+
+
+def test_pipeline_boilerplate_only_page_is_rejected(tmp_path: Path) -> None:
+    page = tmp_path / "noise.txt"
+    page.write_text("Politik\n\nDiesen Artikel teilen\n\nDie Kommentare sind geschlossen.\n")
+    store = Store.open(tmp_path / "s.sqlite")
+    summary = ingest([str(page)], store)
+    assert [r.reason.value for r in summary.rejected] == ["no_article"]
+    assert store.counts()["articles"] == 0
+
+
+def test_pipeline_registry_holds_only_built_stages() -> None:
+    assert list(PAGE_STAGES) == ["extract"]
+    for name, stage in ARTICLE_STAGES.items():
+        assert callable(stage), name
