@@ -320,5 +320,30 @@ def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
         _console().print(f"  {snippet}", markup=False)
 
 
+@main.group("bench")
+def bench_group() -> None:
+    """Measure throughput on this machine (pages per second, one core).
+
+    \b
+    Example:
+      lagebild bench extract ../shared/seeds examples/
+    """
+
+
+@bench_group.command("extract")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--seconds", type=click.FloatRange(min=0.1), default=3.0, show_default=True)
+def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
+    """Extraction speed for the plain-text and the HTML pages under PATH.
+
+    \b
+    Example:
+      lagebild bench extract ../shared/seeds examples/ --seconds 5
+    """
+    from lagebild.eval.speed import bench_extract
+
+    _print_json(bench_extract(list(paths), seconds))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

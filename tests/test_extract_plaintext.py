@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lagebild.errors import Reason, Rejected
+from lagebild.extract import meta
 from lagebild.extract.dates import find_dates, parse_date_line
 from lagebild.extract.lines import split_tags, teaser_headline
 from lagebild.extract.plaintext import extract_text
@@ -188,3 +189,25 @@ def test_dates_found_dates_point_into_the_text(text: str) -> None:
     for found in find_dates(text):
         assert 0 <= found.start < found.end <= len(text)
         assert found.iso[:4].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "place", "agencies", "rest"),
+    [
+        ("Miami (dpa) – Der Text.", "Miami", ["dpa"], "Der Text."),
+        ("Berlin/Kiew (dpa/AFP) - Der Text.", "Berlin/Kiew", ["dpa", "AFP"], "Der Text."),
+        ("BERLIN (AFP). Der Text.", "BERLIN", ["AFP"], "Der Text."),
+        ("Wien – Die Gewerkschaft sieht Bedarf.", "Wien", [], "Die Gewerkschaft sieht Bedarf."),
+        ("New York – Der Text.", "New York", [], "Der Text."),
+    ],
+)
+def test_meta_datelines(paragraph: str, place: str, agencies: list[str], rest: str) -> None:
+    assert meta.dateline(paragraph) == (place, agencies, rest)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Die Sache – wie immer – blieb offen.", "Die Sache – Wie immer.", "Er sagte (laut dpa) – nichts."],
+)
+def test_meta_not_datelines(paragraph: str) -> None:
+    assert meta.dateline(paragraph) is None

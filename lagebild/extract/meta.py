@@ -71,7 +71,18 @@ _BYLINE = re.compile(
     r"^(?:Von|Autor|Autorin|Ein (?:Kommentar|Bericht|Gastbeitrag) von)\s*:?\s+(?P<rest>.{2,120})$"
 )
 _DATELINE = re.compile(
-    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)\s*\((?P<agencies>[^()]{2,40})\)\s*[–—-]\s*"
+    r"^(?P<place>[A-ZÄÖÜ][\w.'’/ -]{1,40}?)\s*\((?P<agencies>[^()]{2,40})\)\s*(?:[–—-]|\.|:)\s*"
+)
+# "Wien – Die Gewerkschaft ...": a place and a dash without an agency, as papers that
+# write their own reports print it. Only an en or em dash counts here: a hyphen after
+# a capitalised word is too often ordinary prose.
+_BARE_DATELINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\wäöüß.'’/-]+(?: [A-ZÄÖÜ][\wäöüß.'’/-]+){0,2}) [–—] ")
+
+
+# Capitalised words that open a sentence, never a dateline's place.
+_NOT_PLACES = frozenset(
+    "Der Die Das Ein Eine Es Er Sie Wir Ich Man Dies Diese Dieser Dieses Alles Nichts Und "
+    "Aber Doch So Auch Nur Noch Schon Jetzt Hier Dort Heute".split()
 )
 
 
@@ -189,12 +200,16 @@ def byline(line: str) -> SourceInfo | None:
 def dateline(paragraph: str) -> tuple[str, list[str], str] | None:
     """Split ``Miami (dpa) – Text`` into place, agencies and the text after the dash."""
     match = _DATELINE.match(paragraph)
-    if not match:
-        return None
-    agencies = agencies_in(match.group("agencies"))
-    if not agencies:
-        return None
-    return match.group("place").strip(), agencies, paragraph[match.end() :]
+    if match:
+        agencies = agencies_in(match.group("agencies"))
+        if agencies:
+            return match.group("place").strip(), agencies, paragraph[match.end() :]
+    bare = _BARE_DATELINE.match(paragraph)
+    if bare:
+        place, rest = bare.group("place"), paragraph[bare.end() :]
+        if place.split()[0] not in _NOT_PLACES and rest[:1].isupper():
+            return place, [], rest
+    return None
 
 
 def _is_name(text: str) -> bool:
