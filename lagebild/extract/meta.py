@@ -200,7 +200,7 @@ def byline(line: str) -> SourceInfo | None:
 def dateline(paragraph: str) -> tuple[str, list[str], str] | None:
     """Split ``Miami (dpa) – Text`` into place, agencies and the text after the dash."""
     match = _DATELINE.match(paragraph)
-    if match:
+    if match and _is_place(match.group("place")):
         agencies = agencies_in(match.group("agencies"))
         if agencies:
             return match.group("place").strip(), agencies, paragraph[match.end() :]
@@ -210,6 +210,14 @@ def dateline(paragraph: str) -> tuple[str, list[str], str] | None:
         if place.split()[0] not in _NOT_PLACES and rest[:1].isupper():
             return place, [], rest
     return None
+
+
+def _is_place(text: str) -> bool:
+    """Capitalised words, with the small words of place names ("Frankfurt am Main")."""
+    words = text.strip().split()
+    return words[0] not in _NOT_PLACES and all(
+        w[:1].isupper() or w in {"am", "an", "der", "im", "bei", "ob", "de", "la"} for w in words
+    )
 
 
 def _is_name(text: str) -> bool:
