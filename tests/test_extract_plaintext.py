@@ -207,7 +207,49 @@ def test_meta_datelines(paragraph: str, place: str, agencies: list[str], rest: s
 
 @pytest.mark.parametrize(
     "paragraph",
-    ["Die Sache – wie immer – blieb offen.", "Die Sache – Wie immer.", "Er sagte (laut dpa) – nichts."],
+    [
+        "Die Sache – wie immer – blieb offen.",
+        "Die Sache – Wie immer.",
+        "Er sagte (laut dpa) – nichts.",
+    ],
 )
 def test_meta_not_datelines(paragraph: str) -> None:
     assert meta.dateline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "kicker", "rest"),
+    [
+        (
+            "Nach Gipfel in AlaskaTrump droht Moskau mit Zöllen",
+            "Nach Gipfel in Alaska",
+            "Trump droht Moskau mit Zöllen",
+        ),
+        ("Neue WhatsApp-Funktion sorgt für Ärger", None, "Neue WhatsApp-Funktion sorgt für Ärger"),
+        ("WhatsApp droht hohe Strafe in Europa", None, "WhatsApp droht hohe Strafe in Europa"),
+        ("Witkoff: Moskau setzt sich weiter ein", None, "Witkoff: Moskau setzt sich weiter ein"),
+    ],
+)
+def test_plaintext_glue_points(title: str, kicker: str | None, rest: str) -> None:
+    from lagebild.extract.plaintext import _split_glued_kicker
+
+    assert _split_glued_kicker(title) == (kicker, rest)
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies", "outlet", "authors"),
+    [
+        ("Quelle: ntv.de, ghö", [], "ntv.de", ["ghö"]),
+        ("Quelle: ntv.de, mau/dpa", ["dpa"], "ntv.de", ["mau"]),
+        ("Quelle: ntv.de, Lisa Schwesig", [], "ntv.de", ["Lisa Schwesig"]),
+        ("@ dpa.de", ["dpa"], None, []),
+        ("@ dpa-AFX.de", ["dpa-AFX"], None, []),
+        ("Quelle: dpa, AFP", ["dpa", "AFP"], None, []),
+    ],
+)
+def test_meta_source_lines(
+    line: str, agencies: list[str], outlet: str | None, authors: list[str]
+) -> None:
+    info = meta.source_line(line)
+    assert info is not None
+    assert (info.agencies, info.outlet, info.authors) == (agencies, outlet, authors)

@@ -51,6 +51,11 @@ PHOTO_AGENCIES = (
     "reuters photo",
     "xinhua",
     "epa",
+    "zentralbild",
+    "fotostand",
+    "dpa-bildfunk",
+    "photothek",
+    "ddp images",
 )
 
 _AGENCY_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü][\w-]*")
@@ -76,7 +81,9 @@ _DATELINE = re.compile(
 # "Wien – Die Gewerkschaft ...": a place and a dash without an agency, as papers that
 # write their own reports print it. Only an en or em dash counts here: a hyphen after
 # a capitalised word is too often ordinary prose.
-_BARE_DATELINE = re.compile(r"^(?P<place>[A-ZÄÖÜ][\wäöüß.'’/-]+(?: [A-ZÄÖÜ][\wäöüß.'’/-]+){0,2}) [–—] ")
+_BARE_DATELINE = re.compile(
+    r"^(?P<place>[A-ZÄÖÜ][\wäöüß.'’/-]+(?: [A-ZÄÖÜ][\wäöüß.'’/-]+){0,2}) [–—] "
+)
 
 
 # Capitalised words that open a sentence, never a dateline's place.
@@ -166,7 +173,7 @@ def source_line(line: str) -> SourceInfo | None:
                 info.agencies.append(agency)
         elif domain:
             info.outlet = info.outlet or domain.group(1).lower()
-        elif _SIGNATURE.match(part):
+        elif _SIGNATURE.match(part) or _is_name(part):
             info.authors.append(part)
         else:
             return None

@@ -78,6 +78,7 @@ def _zones(text: str) -> _Reading:
         raw_lines[0] = raw_lines[0][match.end() :]
     lines = [classify(_clean(line)) for line in raw_lines]
     lines = _drop_ad_blocks(lines)
+    _mark_captions(lines)
     zone = reading.header
     for line in lines:
         if zone is reading.header and line.kind is Kind.PARA:
@@ -108,6 +109,25 @@ def _drop_ad_blocks(lines: list[Line]) -> list[Line]:
             keep[j] = False
             j += 1
     return [line for line, k in zip(lines, keep, strict=True) if k]
+
+
+# A caption is a sentence or two; a longer line above a credit is article text.
+CAPTION_MAX_WORDS = 40
+
+
+def _mark_captions(lines: list[Line]) -> None:
+    """Captions told by their neighbours: a sentence above its credit line, or a caption
+    printed twice, once bare and once with its credit (as image galleries do)."""
+    for i, line in enumerate(lines):
+        before = lines[i - 1] if i else None
+        if before is None or before.kind is not Kind.PARA:
+            continue
+        if len(before.text.split()) > CAPTION_MAX_WORDS:
+            continue
+        credited = line.kind is Kind.CREDIT and re.match(r"(?i)\(?(foto|bild|©)", line.text)
+        repeated = line.kind is Kind.CAPTION and (line.caption or "").startswith(before.text)
+        if credited or repeated:
+            lines[i - 1] = Line(before.text, Kind.CAPTION, caption=before.text)
 
 
 def _read_header(reading: _Reading, article: Article) -> None:
@@ -183,16 +203,31 @@ def _is_label(text: str) -> bool:
     )
 
 
+# Names written in camel case: a capital inside them is no lost line break.
+CAMEL_CASE_NAMES = frozenset(
+    "WhatsApp YouTube LinkedIn iPhone iPad PayPal BlackRock SpaceX OpenAI TikTok GitHub "
+    "PlayStation MasterCard BioNTech CureVac DeepMind DeepSeek ChatGPT FedEx JPMorgan eBay "
+    "BlackBerry SoundCloud ProSieben McDonald McKinsey MacBook PowerPoint JavaScript "
+    "BundesTag HafenCity FlixBus FlixTrain ZDFneo RTLzwei VfB VfL BayArena".split()
+)
+# Where a kicker lost the line break before its headline: a word of at least two
+# lower-case letters running straight into a capital ("zufriedenUSA", "AlaskaTrump").
+_GLUE_POINT = re.compile(r"(?<![\w-])([\w-]*?[a-zäöüß]{2})([A-ZÄÖÜ][\w'’.-]*)")
+
+
 def _split_glued_kicker(title: str) -> tuple[str | None, str]:
     """``Kremlgesandter zufriedenUSA und ...`` -> kicker and title, split at the glue."""
-    match = re.search(r"(?<=\s)([a-zäöüß]{3,})([A-ZÄÖÜ])", title)
-    if not match:
-        return None, title
-    kicker = title[: match.start(2)].strip()
-    rest = title[match.start(2) :].strip()
-    if len(kicker.split()) > 8 or len(rest.split()) < 3:
-        return None, title
-    return kicker, rest
+    for match in _GLUE_POINT.finditer(title):
+        token = match.group(0)
+        if token in CAMEL_CASE_NAMES or any(token.startswith(n) for n in CAMEL_CASE_NAMES):
+            continue
+        if "-" in match.group(2):  # "WhatsApp-Funktion": a compound, not a glue point
+            continue
+        kicker = title[: match.start(2)].strip()
+        rest = title[match.start(2) :].strip()
+        if 1 <= len(kicker.split()) <= 8 and len(rest.split()) >= 3:
+            return kicker, rest
+    return None, title
 
 
 def _read_body(reading: _Reading, article: Article) -> None:
