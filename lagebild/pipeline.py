@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from lagebild.errors import Reason, Rejected
 from lagebild.extract import extract
+from lagebild.extract.recurring import RecurringLines, site_of
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
 from lagebild.model import Article, Page
 from lagebild.store import Store
@@ -66,6 +67,17 @@ def process(page: Page) -> Article:
     return article
 
 
+def _learn_site_noise(
+    article: Article, recurring: RecurringLines, store: Store
+) -> tuple[Article, tuple[str, set[str]] | None]:
+    """Drop lines the article's site prints on many pages; count this page's lines."""
+    site = site_of(article)
+    if site is not None and not recurring.known_site(site):
+        recurring.load(site, store.site_line_counts(site))
+    article = recurring.clean(article)
+    return article, recurring.observe(article)
+
+
 def ingest(
     paths: list[str],
     store: Store,
@@ -74,6 +86,7 @@ def ingest(
 ) -> Summary:
     """Store every page under ``paths``; one bad page never stops the batch."""
     summary = Summary()
+    recurring = RecurringLines()
     for item in find_pages(paths):
         if isinstance(item, Skipped):
             summary.skipped.append(item)
@@ -82,13 +95,15 @@ def ingest(
             store.reject(item)
             summary.rejected.append(item)
         else:
-            _ingest_one(item, store, summary)
+            _ingest_one(item, store, summary, recurring)
         if on_page is not None:
             on_page(item.source)
     return summary
 
 
-def _ingest_one(candidate: Candidate, store: Store, summary: Summary) -> None:
+def _ingest_one(
+    candidate: Candidate, store: Store, summary: Summary, recurring: RecurringLines
+) -> None:
     """Read, extract and store one page, or record why not."""
     sha256 = ""
     try:
@@ -98,8 +113,8 @@ def _ingest_one(candidate: Candidate, store: Store, summary: Summary) -> None:
             store.add_source(sha256, page.source)
             summary.known += 1
             return
-        article = process(page)
-        result = store.put(page, article)
+        article, site_lines = _learn_site_noise(process(page), recurring, store)
+        result = store.put(page, article, site_lines)
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)
         return

@@ -83,3 +83,26 @@ def test_pipeline_registry_holds_only_built_stages() -> None:
     assert list(PAGE_STAGES) == ["extract"]
     for name, stage in ARTICLE_STAGES.items():
         assert callable(stage), name
+
+
+def test_pipeline_learns_lines_a_site_prints_on_every_page(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"{n}.txt").write_text(
+            f"Meldung Nummer {n} aus dem Hafen\n\n"
+            f"Im Hafen wurde am Montag das Schiff Nummer {n} entladen. Die Arbeiten dauerten "
+            "länger als geplant, weil der Kran ausfiel und Ersatz aus der Nachbarstadt kam.\n\n"
+            "Hafenblatt Plus: Jetzt testen\n\n"
+            f"Der Hafenmeister sagte, man rechne bis Freitag mit {n + 2} weiteren Schiffen. "
+            "Die Reederei wollte sich nicht äußern.\n\n"
+            "Quelle: hafenblatt.de, kmr\n",
+            encoding="utf-8",
+        )
+    store = Store.open(tmp_path / "s.sqlite")
+    summary = ingest([str(folder)], store)
+    assert summary.stored == 5
+    noisy = [a.source.rsplit("/", 1)[-1] for a in store.articles() if "Hafenblatt Plus: Jetzt testen" in a.subheadings]
+    # Counted on three pages, the line is boilerplate from the fourth page on.
+    assert noisy == ["0.txt", "1.txt", "2.txt"]
+    assert store.site_line_counts("hafenblatt.de")["hafenblatt plus: jetzt testen"] == 3

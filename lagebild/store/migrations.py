@@ -98,7 +98,22 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
         db.execute(buffer)
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_articles,)
+def m002_site_lines(db: sqlite3.Connection) -> None:
+    """Counts of short lines per site, for boilerplate learned across pages."""
+    run_script(
+        db,
+        """
+        CREATE TABLE site_lines (
+            site TEXT NOT NULL,
+            key TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            PRIMARY KEY (site, key)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_articles, m002_site_lines)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -140,8 +140,14 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, sha256, _now()))
 
-    def put(self, page: Page, article: Article) -> PutResult:
-        """Store a page and its article in one transaction (a no-op if already there)."""
+    def put(
+        self, page: Page, article: Article, site_lines: tuple[str, set[str]] | None = None
+    ) -> PutResult:
+        """Store a page and its article in one transaction (a no-op if already there).
+
+        ``site_lines`` are the line keys the page adds to its site's boilerplate counts;
+        they are counted in the same transaction, so a crash cannot count a page twice.
+        """
         with self.transaction() as db:
             row = db.execute("SELECT id FROM articles WHERE sha256 = ?", (page.sha256,)).fetchone()
             if row:
@@ -163,6 +169,13 @@ class Store:
                 ),
             )
             self._insert_article(db, page.sha256, article, now)
+            if site_lines is not None:
+                site, keys = site_lines
+                db.executemany(
+                    "INSERT INTO site_lines VALUES (?, ?, 1) "
+                    "ON CONFLICT (site, key) DO UPDATE SET pages = pages + 1",
+                    [(site, key) for key in sorted(keys)],
+                )
             db.execute(
                 "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (page.source, page.sha256, now)
             )
@@ -181,6 +194,11 @@ class Store:
         columns = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+
+    def site_line_counts(self, site: str) -> dict[str, int]:
+        """The boilerplate line counts kept for one site."""
+        rows = self.db.execute("SELECT key, pages FROM site_lines WHERE site = ?", (site,))
+        return {str(key): int(pages) for key, pages in rows}
 
     def reject(self, rejection: Rejected, sha256: str = "") -> None:
         """Record a rejected page; the same rejection of the same bytes is kept once."""
