@@ -1,7 +1,9 @@
-"""The pipeline: pages found, read, extracted and stored, one page at a time.
+"""The pipeline: pages found, read, run through the stages and stored, one at a time.
 
 ``STAGES`` lists what runs on each page, in order. Only stages that are built are
-in it; a stage that is not built yet is absent, not stubbed.
+in it; a stage that is not built yet is absent, not stubbed. Stages never touch the
+database: they read the run's learners and leave what must be written on the
+``Work`` record, which the store writes in one transaction per page.
 """
 
 from __future__ import annotations
@@ -10,20 +12,86 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
 from lagebild.extract import extract
 from lagebild.extract.recurring import RecurringLines, site_of
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
 from lagebild.model import Article, Page
-from lagebild.store import Store
+from lagebild.store import GroupUpdate, Store
 
-PageStage = Callable[[Page], Article]
-ArticleStage = Callable[[Article], Article]
 
-# Page -> Article.
-PAGE_STAGES: dict[str, PageStage] = {"extract": extract}
-# Article -> Article, run in this order after extraction.
-ARTICLE_STAGES: dict[str, ArticleStage] = {}
+@dataclass
+class Work:
+    """One page on its way through the stages, and what the store must write for it."""
+
+    page: Page
+    article: Article | None = None
+    site_lines: tuple[str, set[str]] | None = None
+    signature: Signature | None = None
+    # (article id, duplicate_of, published_inferred) of earlier articles whose group
+    # changed when this page arrived.
+    group_updates: list[GroupUpdate] = field(default_factory=list)
+
+
+class Run:
+    """The learners that carry state from page to page during one ingest run."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.recurring = RecurringLines()
+        self.dedup = Deduplicator()
+        self._dedup_loaded = False
+
+    def dedup_ready(self) -> Deduplicator:
+        """The deduplicator, primed with the signatures already in the store."""
+        if not self._dedup_loaded:
+            for stored in self.store.dedup_history(self.dedup.window):
+                self.dedup.add(stored.article_id, "", stored.published, stored.signature)
+            self._dedup_loaded = True
+        return self.dedup
+
+
+def _extract(run: Run, work: Work) -> None:
+    work.article = extract(work.page)
+
+
+def _site_noise(run: Run, work: Work) -> None:
+    """Drop lines the article's site prints on many pages; count this page's lines."""
+    assert work.article is not None
+    site = site_of(work.article)
+    if site is not None and not run.recurring.known_site(site):
+        run.recurring.load(site, run.store.site_line_counts(site))
+    work.article = run.recurring.clean(work.article)
+    work.site_lines = run.recurring.observe(work.article)
+
+
+def _dedup(run: Run, work: Work) -> None:
+    """Group the article with its copies; undated copies take the group's date."""
+    article = work.article
+    assert article is not None
+    dedup = run.dedup_ready()
+    work.signature = dedup.signature(dedup_text(article))
+    decision = dedup.add(article.id, "", article.published, work.signature)
+    article.duplicate_of = decision.canonical if decision.is_duplicate(article.id) else None
+    inferred = decision.published[:10] if decision.published else None
+    if article.published is None:
+        article.published_inferred = inferred
+    for member in decision.members:
+        if member != article.id:
+            work.group_updates.append(
+                GroupUpdate(
+                    member,
+                    decision.canonical if decision.is_duplicate(member) else None,
+                    inferred,
+                )
+            )
+
+
+Stage = Callable[[Run, Work], None]
+
+# The stages each page goes through, in order. Stages not built yet are absent.
+STAGES: dict[str, Stage] = {"extract": _extract, "site_noise": _site_noise, "dedup": _dedup}
 
 
 @dataclass
@@ -59,25 +127,6 @@ class Summary:
         }
 
 
-def process(page: Page) -> Article:
-    """Run every stage on one page."""
-    article = PAGE_STAGES["extract"](page)
-    for stage in ARTICLE_STAGES.values():
-        article = stage(article)
-    return article
-
-
-def _learn_site_noise(
-    article: Article, recurring: RecurringLines, store: Store
-) -> tuple[Article, tuple[str, set[str]] | None]:
-    """Drop lines the article's site prints on many pages; count this page's lines."""
-    site = site_of(article)
-    if site is not None and not recurring.known_site(site):
-        recurring.load(site, store.site_line_counts(site))
-    article = recurring.clean(article)
-    return article, recurring.observe(article)
-
-
 def ingest(
     paths: list[str],
     store: Store,
@@ -86,7 +135,7 @@ def ingest(
 ) -> Summary:
     """Store every page under ``paths``; one bad page never stops the batch."""
     summary = Summary()
-    recurring = RecurringLines()
+    run = Run(store)
     for item in find_pages(paths):
         if isinstance(item, Skipped):
             summary.skipped.append(item)
@@ -95,17 +144,16 @@ def ingest(
             store.reject(item)
             summary.rejected.append(item)
         else:
-            _ingest_one(item, store, summary, recurring)
+            _ingest_one(item, run, summary)
         if on_page is not None:
             on_page(item.source)
     return summary
 
 
-def _ingest_one(
-    candidate: Candidate, store: Store, summary: Summary, recurring: RecurringLines
-) -> None:
+def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
     """Read, extract and store one page, or record why not."""
     sha256 = ""
+    store = run.store
     try:
         page = read_page(candidate)
         sha256 = page.sha256
@@ -113,8 +161,11 @@ def _ingest_one(
             store.add_source(sha256, page.source)
             summary.known += 1
             return
-        article, site_lines = _learn_site_noise(process(page), recurring, store)
-        result = store.put(page, article, site_lines)
+        work = Work(page)
+        for stage in STAGES.values():
+            stage(run, work)
+        assert work.article is not None
+        result = store.put(page, work.article, work.site_lines, work.signature, work.group_updates)
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)
         return

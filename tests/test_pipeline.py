@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lagebild.export import export_json
-from lagebild.pipeline import ARTICLE_STAGES, PAGE_STAGES, ingest
+from lagebild.pipeline import STAGES, ingest
 from lagebild.store import Store
 
 CONTRACT_ARTICLE_KEYS = {
@@ -79,10 +80,42 @@ def test_pipeline_boilerplate_only_page_is_rejected(tmp_path: Path) -> None:
     assert store.counts()["articles"] == 0
 
 
-def test_pipeline_registry_holds_only_built_stages() -> None:
-    assert list(PAGE_STAGES) == ["extract"]
-    for name, stage in ARTICLE_STAGES.items():
-        assert callable(stage), name
+def test_pipeline_registry_holds_the_built_stages_in_order() -> None:
+    assert list(STAGES) == ["extract", "site_noise", "dedup"]
+
+
+def test_pipeline_seed_copies_grouped_and_dated(
+    tmp_path: Path, seeds_dir: Path, gold: dict[str, Any]
+) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir)], store)
+    by_name = {a.source.rsplit("/", 1)[-1]: a for a in store.articles()}
+    copies = sorted(
+        sorted([name, next(n for n, b in by_name.items() if b.id == a.duplicate_of)])
+        for name, a in by_name.items()
+        if a.duplicate_of
+    )
+    assert copies == sorted(sorted(pair) for pair in gold["duplicates"])
+    copy = by_name["001_713db64e5bd6244c.txt"]
+    assert copy.published is None
+    assert (
+        copy.published_inferred
+        == gold["articles"]["001_713db64e5bd6244c.txt"]["published_inferred"]
+    )
+    assert by_name["000_6b58da792bafafdb.txt"].duplicate_of is None
+
+
+def test_pipeline_later_earlier_copy_becomes_canonical(tmp_path: Path, seeds_dir: Path) -> None:
+    """The undated copy arrives first; when the dated original comes, it takes over."""
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir / "001_713db64e5bd6244c.txt")], store)
+    (only,) = store.articles()
+    assert only.duplicate_of is None and only.published_inferred is None
+    # A second run: dedup resumes from the signatures in the store.
+    ingest([str(seeds_dir / "000_6b58da792bafafdb.txt")], store)
+    copy, original = store.articles()
+    assert copy.duplicate_of == original.id and original.duplicate_of is None
+    assert copy.published_inferred == "2025-12-22"
 
 
 def test_pipeline_learns_lines_a_site_prints_on_every_page(tmp_path: Path) -> None:
@@ -102,7 +135,11 @@ def test_pipeline_learns_lines_a_site_prints_on_every_page(tmp_path: Path) -> No
     store = Store.open(tmp_path / "s.sqlite")
     summary = ingest([str(folder)], store)
     assert summary.stored == 5
-    noisy = [a.source.rsplit("/", 1)[-1] for a in store.articles() if "Hafenblatt Plus: Jetzt testen" in a.subheadings]
+    noisy = [
+        a.source.rsplit("/", 1)[-1]
+        for a in store.articles()
+        if "Hafenblatt Plus: Jetzt testen" in a.subheadings
+    ]
     # Counted on three pages, the line is boilerplate from the fourth page on.
     assert noisy == ["0.txt", "1.txt", "2.txt"]
     assert store.site_line_counts("hafenblatt.de")["hafenblatt plus: jetzt testen"] == 3

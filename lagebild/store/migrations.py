@@ -113,7 +113,22 @@ def m002_site_lines(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_articles, m002_site_lines)
+def m003_dedup_signatures(db: sqlite3.Connection) -> None:
+    """MinHash signatures of stored articles, so dedup resumes where it stopped."""
+    run_script(
+        db,
+        """
+        CREATE TABLE dedup_signatures (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            hashvalues BLOB NOT NULL,    -- uint32 MinHash values
+            shingles INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (m001_articles, m002_site_lines, m003_dedup_signatures)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

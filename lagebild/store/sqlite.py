@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from lagebild.dedup import Signature
 from lagebild.errors import Rejected
 from lagebild.model import Article, Page
 from lagebild.store.migrations import migrate
@@ -55,6 +58,24 @@ BUSY_TIMEOUT_MS = 30_000
 
 class StoreError(Exception):
     """The store file cannot be opened or is not a lagebild store."""
+
+
+@dataclass(frozen=True)
+class GroupUpdate:
+    """A stored article whose duplicate group changed: its new canonical and date."""
+
+    article_id: str
+    duplicate_of: str | None
+    published_inferred: str | None
+
+
+@dataclass(frozen=True)
+class StoredSignature:
+    """A stored article's dedup signature, as dedup needs it to resume."""
+
+    article_id: str
+    published: str | None
+    signature: Signature
 
 
 @dataclass(frozen=True)
@@ -141,12 +162,19 @@ class Store:
             db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source, sha256, _now()))
 
     def put(
-        self, page: Page, article: Article, site_lines: tuple[str, set[str]] | None = None
+        self,
+        page: Page,
+        article: Article,
+        site_lines: tuple[str, set[str]] | None = None,
+        signature: Signature | None = None,
+        group_updates: list[GroupUpdate] | None = None,
     ) -> PutResult:
         """Store a page and its article in one transaction (a no-op if already there).
 
-        ``site_lines`` are the line keys the page adds to its site's boilerplate counts;
-        they are counted in the same transaction, so a crash cannot count a page twice.
+        ``site_lines`` are the line keys the page adds to its site's boilerplate counts,
+        ``signature`` its dedup signature, ``group_updates`` the earlier copies whose
+        canonical or inferred date changed. All are written in the same transaction, so
+        a crash cannot leave a page counted, signed or grouped without its article.
         """
         with self.transaction() as db:
             row = db.execute("SELECT id FROM articles WHERE sha256 = ?", (page.sha256,)).fetchone()
@@ -169,6 +197,21 @@ class Store:
                 ),
             )
             self._insert_article(db, page.sha256, article, now)
+            if signature is not None:
+                db.execute(
+                    "INSERT INTO dedup_signatures VALUES (?, ?, ?)",
+                    (
+                        article.id,
+                        signature.hashvalues.astype("<u4").tobytes(),
+                        signature.shingles,
+                    ),
+                )
+            for update in group_updates or []:
+                db.execute(
+                    "UPDATE articles SET duplicate_of = ?, published_inferred = CASE "
+                    "WHEN published IS NULL THEN ? ELSE published_inferred END WHERE id = ?",
+                    (update.duplicate_of, update.published_inferred, update.article_id),
+                )
             if site_lines is not None:
                 site, keys = site_lines
                 db.executemany(
@@ -194,6 +237,25 @@ class Store:
         columns = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+
+    def dedup_history(self, limit: int) -> list[StoredSignature]:
+        """The dedup signatures of the last ``limit`` articles, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM (SELECT a.seq, a.id, a.published, s.hashvalues, s.shingles "
+            "FROM dedup_signatures s JOIN articles a ON a.id = s.article_id "
+            "ORDER BY a.seq DESC LIMIT ?) ORDER BY seq",
+            (limit,),
+        )
+        return [
+            StoredSignature(
+                row["id"],
+                row["published"],
+                Signature(
+                    np.frombuffer(row["hashvalues"], dtype="<u4").astype(np.uint32), row["shingles"]
+                ),
+            )
+            for row in rows
+        ]
 
     def site_line_counts(self, site: str) -> dict[str, int]:
         """The boilerplate line counts kept for one site."""
@@ -283,6 +345,12 @@ class Store:
         """The number of the last migration applied."""
         row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
+
+
+def _signature(row: sqlite3.Row) -> Signature:
+    """A dedup signature read back from its little-endian bytes."""
+    values = np.frombuffer(row["hashvalues"], dtype="<u4").astype(np.uint32)
+    return Signature(values, int(row["shingles"]))
 
 
 def _fts_query(query: str) -> str:
