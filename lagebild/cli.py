@@ -262,7 +262,9 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
 @DB_OPTION
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
 def articles_cmd(db_path: str, limit: int) -> None:
-    """List stored articles: date, title, agencies and source.
+    """List stored articles: date, title, agencies, the article each copy repeats, source.
+
+    A date in brackets was inferred from a syndicated copy.
 
     \b
     Example:
@@ -273,15 +275,17 @@ def articles_cmd(db_path: str, limit: int) -> None:
         articles = store.articles(limit=limit)
     finally:
         store.close()
-    table = Table("id", "published", "title", "agencies", "source")
+    table = Table("id", "published", "title", "agencies", "copy of", "source")
     table.columns[0].no_wrap = True
     table.columns[1].no_wrap = True
     for article in articles:
+        inferred = f"({article.published_inferred})" if article.published_inferred else "-"
         table.add_row(
             article.id,
-            (article.published or "-")[:16],
+            (article.published or inferred)[:16],
             article.title or (article.lead or "")[:60] or "-",
             ", ".join(article.agencies),
+            article.duplicate_of or "",
             article.source,
         )
     _console().print(table)
