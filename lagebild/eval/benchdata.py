@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tarfile
 import time
 from collections.abc import Iterator
@@ -25,13 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
 ENV_VAR = "LAGEBILD_BENCHDATA"
 ARCHIVE = "html_de.tar.gz"
 MEMBER_PREFIX = "html/"
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
 @dataclass
@@ -101,22 +96,6 @@ def iter_pages(set_dir: Path, index_name: str, limit: int | None = None) -> Iter
             url, entry = by_file[name]
             count += 1
             yield BenchPage(url=url, file=name, raw=handle.read(), gold=entry)
-
-
-def decode_html(raw: bytes) -> str:
-    """Decode page bytes: UTF-8 when valid, else the declared charset, else a guess."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = _META_CHARSET.search(raw[:4096])
-    if declared:
-        try:
-            return raw.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    best = charset_normalizer.from_bytes(raw).best()
-    return str(best) if best is not None else raw.decode("cp1252", errors="replace")
 
 
 def ratio(numerator: float, denominator: float) -> float:
