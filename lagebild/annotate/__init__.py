@@ -1,0 +1,1 @@
+"""Annotation of article text: entity mentions (``ner``), later quotes and time expressions."""

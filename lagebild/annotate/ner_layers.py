@@ -1,0 +1,193 @@
+"""The token embedding layer of lagebild's NER model, registered with spaCy by name.
+
+spaCy's ``MultiHashEmbed`` embeds hashed token attributes and ``CharacterEmbed`` embeds
+the first and last bytes of each word, but neither takes both. ``lagebild.NerEmbed.v1``
+concatenates the hashed attributes, optional character bytes, optional static vectors and
+optional gazetteer bits and reduces them with one Maxout layer, like both spaCy layers do.
+The gazetteer is a table from a word's hash to a bit mask (first name, surname, place, word
+of a multi-word place, each also for the genitive in -s); it is filled after the model is
+built (``set_gazetteer``) and saved inside the model's weights file. A model trained with it
+names the architecture in its ``config.cfg``: import this module before ``spacy.load``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import numpy
+from spacy.ml import _character_embed
+from spacy.ml.featureextractor import FeatureExtractor
+from spacy.ml.staticvectors import StaticVectors
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import (
+    HashEmbed,
+    Maxout,
+    Model,
+    chain,
+    concatenate,
+    list2ragged,
+    ragged2list,
+    with_array,
+)
+from thinc.types import Floats2d, Ints2d, Ragged
+
+ARCHITECTURE = "lagebild.NerEmbed.v1"
+GAZETTEER_LAYER = "lagebild_gazetteer"
+# Bit i of a table entry: the word is a known name of kind i; bit i + len(KINDS): the word is
+# that name plus a genitive "s" ("Merkels").
+GAZETTEER_KINDS = ("first_name", "surname", "place", "place_word")
+# The hash seeds of the attribute tables: fixed so that a config rebuilds the same model.
+FIRST_SEED = 7
+
+
+def ner_embed(
+    width: int,
+    attrs: list[str],
+    rows: list[int],
+    char_width: int,
+    char_bytes: int,
+    include_static_vectors: bool,
+    gazetteer: bool = False,
+    compound_heads: bool = False,
+) -> Model[list[Doc], list[Floats2d]]:
+    """Embed each token from hashed ``attrs``, ``char_bytes`` bytes and static vectors.
+
+    ``char_width`` is the width of one byte embedding (0 turns the character part off);
+    ``rows`` gives the rows of each attribute table, in the order of ``attrs``;
+    ``gazetteer`` adds the gazetteer bits (an empty table until ``set_gazetteer``);
+    ``compound_heads`` adds, for a hyphenated token ("EU-Gipfel"), the NORM embedding of
+    its first part ("eu", from the same table as whole tokens) and that part's gazetteer
+    bits: GermEval's -part labels depend on what the first part names.
+    """
+    if len(rows) != len(attrs):
+        raise ValueError(f"attrs and rows differ in length: {len(attrs)} vs {len(rows)}")
+    if char_width < 0 or char_bytes < 0 or (char_width > 0) != (char_bytes > 0):
+        raise ValueError("char_width and char_bytes must both be positive, or both 0")
+    tables: list[Model[Ints2d, Floats2d]] = [
+        HashEmbed(width, nrows, column=i, seed=FIRST_SEED + 1 + i, dropout=0.0)
+        for i, nrows in enumerate(rows)
+    ]
+    parts: list[Model[list[Doc], Ragged]] = [
+        chain(
+            FeatureExtractor(list(attrs)),
+            cast(Model[list[Ints2d], Ragged], list2ragged()),
+            with_array(concatenate(*tables)),
+        )
+    ]
+    size = width * len(tables)
+    if char_width:
+        parts.append(
+            chain(
+                _character_embed.CharacterEmbed(nM=char_width, nC=char_bytes),
+                cast(Model[list[Floats2d], Ragged], list2ragged()),
+            )
+        )
+        size += char_width * char_bytes
+    if include_static_vectors:
+        parts.append(StaticVectors(width, dropout=0.0))
+        size += width
+    if compound_heads:
+        if "NORM" not in attrs:
+            raise ValueError("compound_heads needs NORM in attrs: the heads share its table")
+        column = attrs.index("NORM")
+        parts.append(
+            chain(
+                compound_head_ids(column),
+                cast(Model[list[Ints2d], Ragged], list2ragged()),
+                with_array(cast(Model[Any, Any], tables[column])),  # shared with NORM
+            )
+        )
+        size += width
+    if gazetteer:
+        bits = gazetteer_bits(compound_heads)
+        parts.append(bits)
+        size += bits.get_dim("nO")
+    reduce: Model[Ragged, Ragged] = with_array(
+        Maxout(width, size, nP=3, dropout=0.0, normalize=True)
+    )
+    return chain(concatenate(*parts), reduce, ragged2list())
+
+
+def compound_head(text: str) -> str | None:
+    """The first part of a hyphenated word ("EU" of "EU-Gipfel"), or None."""
+    cut = text.find("-")
+    return text[:cut] if 0 < cut < len(text) - 1 else None
+
+
+def compound_head_ids(column: int) -> Model[list[Doc], list[Ints2d]]:
+    """Per token, the NORM hash of its compound head (0 if none) in column ``column``."""
+
+    def forward(
+        model: Model[list[Doc], list[Ints2d]], docs: list[Doc], is_train: bool
+    ) -> tuple[list[Ints2d], Callable[[list[Ints2d]], list[Doc]]]:
+        arrays = []
+        for doc in docs:
+            ids = numpy.zeros((len(doc), column + 1), dtype="uint64")
+            for i, token in enumerate(doc):
+                head = compound_head(token.orth_)
+                if head is not None:
+                    ids[i, column] = get_string_id(head.lower())
+            arrays.append(cast(Ints2d, ids))
+        return arrays, lambda d_arrays: []
+
+    return Model("lagebild_compound_heads", forward)
+
+
+def gazetteer_bits(heads: bool = False) -> Model[list[Doc], Ragged]:
+    """A layer without weights: one 0/1 column per gazetteer bit for each token.
+
+    With ``heads``, also one column per kind for the token's compound head.
+    """
+    columns = (3 if heads else 2) * len(GAZETTEER_KINDS)
+    return Model(
+        GAZETTEER_LAYER,
+        _gazetteer_forward,
+        attrs={"table": {}, "heads": heads},
+        dims={"nO": columns},
+    )
+
+
+def _gazetteer_forward(
+    model: Model[list[Doc], Ragged], docs: list[Doc], is_train: bool
+) -> tuple[Ragged, Callable[[Ragged], list[Doc]]]:
+    """Look up each token's ORTH hash in the table and spread its mask into columns."""
+    table: Mapping[int, int] = model.attrs["table"]
+    heads: bool = model.attrs["heads"]
+    lengths = [len(doc) for doc in docs]
+    masks = numpy.zeros((sum(lengths),), dtype="uint32")
+    kinds = len(GAZETTEER_KINDS)
+    if table:
+        i = 0
+        for doc in docs:
+            for orth in doc.to_array("ORTH").tolist():
+                masks[i] = table.get(orth, 0)
+                i += 1
+        if heads:
+            i = 0
+            for doc in docs:
+                for token in doc:
+                    head = compound_head(token.orth_)
+                    if head is not None:
+                        own = table.get(get_string_id(head), 0) & ((1 << kinds) - 1)
+                        masks[i] |= own << (2 * kinds)
+                    i += 1
+    shifts = numpy.arange(model.get_dim("nO"), dtype="uint32")
+    columns = ((masks[:, None] >> shifts) & 1).astype("float32")
+    output = Ragged(model.ops.asarray2f(cast(Floats2d, columns)), model.ops.asarray1i(lengths))
+    return output, lambda d_output: []
+
+
+def set_gazetteer(model: Model[Any, Any], table: Mapping[int, int]) -> bool:
+    """Put a gazetteer table into every gazetteer layer of ``model``; False if none."""
+    found = False
+    for node in model.walk():
+        if node.name == GAZETTEER_LAYER:
+            node.attrs["table"] = dict(table)
+            found = True
+    return found
+
+
+registry.architectures.register(ARCHITECTURE, func=ner_embed)

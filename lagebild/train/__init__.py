@@ -1,0 +1,1 @@
+"""Reproducible training of the models lagebild ships (``python -m lagebild.train.ner``)."""

