@@ -6,12 +6,23 @@ import json
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from lagebild.cli import main
 
-COMMANDS = ["ingest", "extract", "export", "stats", "articles", "search"]
+COMMANDS = ["ingest", "extract", "export", "stats", "articles", "search", "eval", "bench"]
+
+
+def _every_command(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The path of every command and subcommand under ``group``."""
+    found = []
+    for name, command in sorted(group.commands.items()):
+        found.append((*path, name))
+        if isinstance(command, click.Group):
+            found.extend(_every_command(command, (*path, name)))
+    return found
 
 
 @pytest.fixture
@@ -19,11 +30,11 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_cli_help_of_every_command_has_an_example(runner: CliRunner, command: str) -> None:
-    result = runner.invoke(main, [command, "--help"])
+@pytest.mark.parametrize("path", _every_command(main), ids=" ".join)
+def test_cli_help_of_every_command_has_an_example(runner: CliRunner, path: tuple[str, ...]) -> None:
+    result = runner.invoke(main, [*path, "--help"])
     assert result.exit_code == 0
-    assert "Example" in result.output and f"lagebild {command}" in result.output
+    assert "Example" in result.output and f"lagebild {' '.join(path)}" in result.output
 
 
 def test_cli_lists_every_command(runner: CliRunner) -> None:
@@ -129,3 +140,40 @@ def test_cli_search_and_articles(runner: CliRunner, tmp_path: Path, seeds_dir: P
     assert [h["title"] for h in hits] == ["USA und Russland sollen Geheimgespräche führen"]
     listing = runner.invoke(main, ["articles", "--db", db])
     assert "USA beraten mit Partnern" in listing.output
+
+
+GERMEVAL_SAMPLE = (
+    "# sent 1\n1\tAngela\tB-PER\tO\n2\tMerkel\tI-PER\tO\n3\tbesuchte\tO\tO\n"
+    "4\tParis\tB-LOC\tO\n5\t.\tO\tO\n\n"
+    "# sent 2\n1\tDer\tO\tO\n2\tTag\tO\tO\n3\tendete\tO\tO\n4\t.\tO\tO\n\n"
+)
+
+
+def test_cli_eval_ner_writes_predictions_and_prints_scores(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    gold, out = tmp_path / "gold.tsv", tmp_path / "pred.tsv"
+    gold.write_text(GERMEVAL_SAMPLE, encoding="utf-8")
+    result = runner.invoke(main, ["eval", "ner", str(gold), "--predictions", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["sentences"] == 2 and report["tokens"] == 9
+    assert 0.0 <= report["f1"] <= 1.0 and report["tp"] + report["fn"] == 2
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    tokens = [row for row in rows if len(row) == 4]
+    assert [row[1] for row in tokens][:5] == ["Angela", "Merkel", "besuchte", "Paris", "."]
+    assert all(row[2] == "O" or row[2][:2] in {"B-", "I-"} for row in tokens)
+
+
+def test_cli_eval_ner_names_a_malformed_file(runner: CliRunner, tmp_path: Path) -> None:
+    gold = tmp_path / "bad.tsv"
+    gold.write_text("not a germeval line\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", "ner", str(gold), "--predictions", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "bad.tsv" in result.output
+
+
+def test_cli_eval_extract_without_data_folder_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["eval", "extract", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "nowhere" in result.output

@@ -1,0 +1,5 @@
+"""``python -m lagebild.cli``."""
+
+from lagebild.cli import main
+
+main()

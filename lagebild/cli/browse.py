@@ -1,0 +1,145 @@
+"""Commands that show what the store holds: export, stats, articles, search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from lagebild.cli.app import main
+from lagebild.cli.common import DB_OPTION, console, open_store, print_json
+from lagebild.export import export_json
+from lagebild.store import StoreError
+
+
+@main.command("export")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+)
+def export_cmd(db_path: str, fmt: str, output: Path | None) -> None:
+    """Print everything the store holds as one JSON object.
+
+    \b
+    Example:
+      lagebild export --db news.sqlite --format json > picture.json
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        data = export_json(store)
+    finally:
+        store.close()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+@main.command("stats")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats_cmd(db_path: str, as_json: bool) -> None:
+    """Show what the store holds: articles, pages, sources, rejections by reason.
+
+    \b
+    Example:
+      lagebild stats --db news.sqlite
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        counts = store.counts()
+        counts["schema_version"] = store.schema_version()
+        counts["rejections_list"] = store.rejections()
+    finally:
+        store.close()
+    counts["db"] = db_path
+    counts["db_bytes"] = sum(
+        Path(db_path + suffix).stat().st_size
+        for suffix in ("", "-wal")
+        if Path(db_path + suffix).exists()
+    )
+    if as_json:
+        print_json(counts)
+        return
+    out = console()
+    table = Table(
+        "", "", show_header=False, title=f"lagebild store {db_path}", title_justify="left"
+    )
+    for key in ("articles", "pages", "sources", "undated", "rejections"):
+        table.add_row(key, str(counts[key]))
+    table.add_row("published", f"{counts['published_first']} .. {counts['published_last']}")
+    table.add_row("languages", ", ".join(f"{k} {v}" for k, v in counts["languages"].items()))
+    for reason, number in counts["rejections_by_reason"].items():
+        table.add_row(f"  rejected: {reason}", str(number))
+    table.add_row("size", f"{counts['db_bytes']:,} bytes")
+    out.print(table)
+
+
+@main.command("articles")
+@DB_OPTION
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+def articles_cmd(db_path: str, limit: int) -> None:
+    """List stored articles: date, title, agencies, the article each copy repeats, source.
+
+    A date in brackets was inferred from a syndicated copy.
+
+    \b
+    Example:
+      lagebild articles --db news.sqlite -n 20
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        articles = store.articles(limit=limit)
+    finally:
+        store.close()
+    table = Table("id", "published", "title", "agencies", "copy of", "source")
+    table.columns[0].no_wrap = True
+    table.columns[1].no_wrap = True
+    for article in articles:
+        inferred = f"({article.published_inferred})" if article.published_inferred else "-"
+        table.add_row(
+            article.id,
+            (article.published or inferred)[:16],
+            article.title or (article.lead or "")[:60] or "-",
+            ", ".join(article.agencies),
+            article.duplicate_of or "",
+            article.source,
+        )
+    console().print(table)
+
+
+@main.command("search")
+@click.argument("query")
+@DB_OPTION
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
+    """Full-text search over titles, leads and article text.
+
+    \b
+    Example:
+      lagebild search "Witkoff Miami" --db news.sqlite
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        hits = store.search(query, limit=limit)
+    except StoreError as exc:
+        console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise SystemExit(2) from None
+    finally:
+        store.close()
+    if as_json:
+        print_json(
+            [
+                {"id": a.id, "title": a.title, "published": a.published, "snippet": s}
+                for a, s in hits
+            ]
+        )
+        return
+    for article, snippet in hits:
+        console().print(f"[bold]{article.title or article.id}[/bold] ({article.published or '-'})")
+        console().print(f"  {snippet}", markup=False)

@@ -1,0 +1,130 @@
+"""Commands that measure lagebild: ``bench`` (speed) and ``eval`` (accuracy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lagebild.cli.app import main
+from lagebild.cli.common import print_json
+
+
+@main.group("bench")
+def bench_group() -> None:
+    """Measure throughput on this machine (pages per second, one core).
+
+    \b
+    Example:
+      lagebild bench extract ../shared/seeds examples/
+    """
+
+
+@bench_group.command("extract")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--seconds", type=click.FloatRange(min=0.1), default=3.0, show_default=True)
+def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
+    """Extraction speed for the plain-text and the HTML pages under PATH.
+
+    \b
+    Example:
+      lagebild bench extract ../shared/seeds examples/ --seconds 5
+    """
+    from lagebild.eval.speed import bench_extract
+
+    print_json(bench_extract(list(paths), seconds))
+
+
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
+)
+LIMIT_OPTION = click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items."
+)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure accuracy on benchmark data; every command prints its figures as JSON.
+
+    \b
+    Example:
+      lagebild eval extract --data ../shared/benchdata
+      lagebild eval ner ../shared/benchdata/germeval2014/NER-de-dev.tsv --predictions out.tsv
+    """
+
+
+def _data_dir(data_dir: Path | None) -> Path:
+    from lagebild.eval.benchdata import default_data_dir
+
+    folder = data_dir or default_data_dir()
+    if not folder.is_dir():
+        raise click.BadParameter(f"no benchmark data folder at {folder}", param_hint="--data")
+    return folder
+
+
+@eval_group.command("extract")
+@DATA_OPTION
+@LIMIT_OPTION
+def eval_extract_cmd(data_dir: Path | None, limit: int | None) -> None:
+    """Main-text extraction of the German HTML pages against gold snippets, beside trafilatura.
+
+    \b
+    Example:
+      lagebild eval extract --data ../shared/benchdata --limit 50
+    """
+    from lagebild.eval.extraction import evaluate_extraction
+
+    print_json(evaluate_extraction(_data_dir(data_dir), limit=limit))
+
+
+@eval_group.command("dates")
+@DATA_OPTION
+@LIMIT_OPTION
+def eval_dates_cmd(data_dir: Path | None, limit: int | None) -> None:
+    """Publication dates of the German HTML pages (day accuracy), beside htmldate.
+
+    \b
+    Example:
+      lagebild eval dates --data ../shared/benchdata
+    """
+    from lagebild.eval.dates import evaluate_dates
+
+    print_json(evaluate_dates(_data_dir(data_dir), limit=limit))
+
+
+@eval_group.command("ner")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write GOLD with column 3 replaced by the predicted outer tags (BIO).",
+)
+@click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A model directory (default: the model shipped with lagebild).",
+)
+@LIMIT_OPTION
+def eval_ner_cmd(gold: Path, predictions: Path, model: Path | None, limit: int | None) -> None:
+    """Tag a GermEval 2014 TSV file; strict outer-chunk precision, recall, F1 per label.
+
+    \b
+    Example:
+      lagebild eval ner ../shared/benchdata/germeval2014/NER-de-dev.tsv --predictions out.tsv
+    """
+    from lagebild.annotate.ner import NerTagger
+    from lagebild.eval.ner import evaluate_ner
+
+    try:
+        report = evaluate_ner(gold, predictions, NerTagger(model), limit=limit)
+    except ValueError as exc:
+        message = str(exc) if str(gold) in str(exc) else f"{gold}: {exc}"
+        raise click.ClickException(message) from None
+    print_json(report)

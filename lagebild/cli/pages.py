@@ -1,0 +1,141 @@
+"""Commands that read pages: ``ingest`` into the store, ``extract`` without one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import click
+from rich.table import Table
+
+from lagebild.cli.app import main
+from lagebild.cli.common import DB_OPTION, EXIT_REJECTED, console, open_store, print_json
+from lagebild.errors import Rejected
+from lagebild.extract import extract
+from lagebild.ingest import Candidate, Skipped, find_pages, read_page
+from lagebild.pipeline import Summary, ingest
+from lagebild.store import Store
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest_cmd(paths: tuple[str, ...], db_path: str, as_json: bool, quiet: bool) -> None:
+    """Store the pages in files, folders (recursively) or stdin (-).
+
+    Pages already stored (same bytes) are left as they are; pages that are not
+    articles are recorded with a reason and the batch goes on. The exit status
+    is 1 if any page was rejected.
+
+    \b
+    Example:
+      lagebild ingest pages/ extra.html --db news.sqlite
+      curl -s https://example.org/a.html | lagebild ingest - --db news.sqlite
+    """
+    store = open_store(db_path)
+    try:
+        summary = _run_ingest(list(paths), store, quiet=quiet or as_json)
+    finally:
+        store.close()
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary, db_path)
+    if summary.rejected:
+        raise SystemExit(EXIT_REJECTED)
+
+
+def _run_ingest(paths: list[str], store: Store, *, quiet: bool) -> Summary:
+    """Ingest with a progress bar on a terminal."""
+    err = console(stderr=True)
+    if quiet or not err.is_terminal:
+        return ingest(paths, store)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    total = sum(1 for item in find_pages(paths) if not isinstance(item, Skipped))
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingesting", total=total)
+        return ingest(paths, store, on_page=lambda _source: progress.advance(task))
+
+
+def _print_summary(summary: Summary, db_path: str) -> None:
+    out = console()
+    out.print(
+        f"[bold]{summary.stored}[/bold] stored, [bold]{summary.known}[/bold] already stored, "
+        f"[bold]{len(summary.rejected)}[/bold] rejected, {len(summary.skipped)} skipped "
+        f"-> {db_path}"
+    )
+    if summary.rejected:
+        table = Table("source", "reason", "detail", title="rejected", title_justify="left")
+        for rejection in summary.rejected:
+            table.add_row(rejection.source, rejection.reason.value, rejection.detail)
+        out.print(table)
+    for skipped in summary.skipped:
+        out.print(f"skipped {skipped.source}: {skipped.why}")
+
+
+@main.command("extract")
+@click.argument("pages", nargs=-1, required=True, metavar="PAGE...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    show_default=True,
+    help="json: one object (a list for several pages); jsonl: one line per page.",
+)
+def extract_cmd(pages: tuple[str, ...], fmt: str) -> None:
+    """Read pages into articles and print them, without storing anything.
+
+    \b
+    Example:
+      lagebild extract page.txt --format json
+      lagebild extract pages/*.html --format jsonl > articles.jsonl
+    """
+    results = list(_extract_all(list(pages)))
+    if fmt == "jsonl":
+        for result in results:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        failed = any("error" in r for r in results)
+    else:
+        failed = any("error" in r for r in results)
+        for result in results:
+            if "error" in result:
+                console(stderr=True).print(f"[red]error:[/red] {result['error']}")
+        good = [r for r in results if "error" not in r]
+        if len(pages) == 1 and good:
+            good[0].pop("source", None)
+            print_json(good[0])
+        elif len(pages) > 1:
+            print_json(good)
+    if failed:
+        raise SystemExit(EXIT_REJECTED)
+
+
+def _extract_all(paths: list[str]) -> Iterator[dict[str, Any]]:
+    """One result per page, in the order given: the article or an error."""
+    for item in find_pages(paths):
+        if isinstance(item, Skipped):
+            continue
+        if isinstance(item, Rejected):
+            yield {"source": item.source, "error": str(item)}
+            continue
+        yield _extract_one(item)
+
+
+def _extract_one(candidate: Candidate) -> dict[str, Any]:
+    try:
+        article = extract(read_page(candidate))
+    except Rejected as rejection:
+        return {"source": candidate.source, "error": str(rejection.for_source(candidate.source))}
+    return {"source": candidate.source, **article.contract_dict()}
