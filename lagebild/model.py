@@ -85,6 +85,17 @@ class Article:
         """The body as the contract prints it: paragraphs separated by a blank line."""
         return "\n\n".join(self.body)
 
+    @property
+    def reading_text(self) -> str:
+        """What the annotate stage reads: title, lead, subheadings, body, a blank line apart.
+
+        Mention offsets in the store point into this text. Captions, photo credits,
+        related headlines and tags stay out: an entity must come from the article itself,
+        not from an advertisement or a teaser for another story.
+        """
+        parts = [self.title, self.lead, *self.subheadings, *self.body]
+        return "\n\n".join(part for part in parts if part)
+
     def contract_dict(self) -> dict[str, Any]:
         """The fields of ``lagebild extract --format json``, in the contract's order."""
         return {

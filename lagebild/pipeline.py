@@ -12,12 +12,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lagebild.annotate.entities import NER_LANGUAGES, shared_tagger
+from lagebild.annotate.ner import NerTagger
 from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
 from lagebild.extract import extract
 from lagebild.extract.recurring import RecurringLines, site_of
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
-from lagebild.model import Article, Page
+from lagebild.model import Article, Mention, Page
 from lagebild.store import GroupUpdate, Store
 
 
@@ -32,6 +34,7 @@ class Work:
     # (article id, duplicate_of, published_inferred) of earlier articles whose group
     # changed when this page arrived.
     group_updates: list[GroupUpdate] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
 class Run:
@@ -42,6 +45,13 @@ class Run:
         self.recurring = RecurringLines()
         self.dedup = Deduplicator()
         self._dedup_loaded = False
+        self.tagger: NerTagger | None = None
+
+    def tagger_ready(self) -> NerTagger:
+        """The NER tagger, shared by every run in this process (its model loads once)."""
+        if self.tagger is None:
+            self.tagger = shared_tagger()
+        return self.tagger
 
     def dedup_ready(self) -> Deduplicator:
         """The deduplicator, primed with the signatures already in the store."""
@@ -88,10 +98,24 @@ def _dedup(run: Run, work: Work) -> None:
             )
 
 
+def _annotate(run: Run, work: Work) -> None:
+    """Entity mentions in the article's reading text, for the languages a model knows."""
+    article = work.article
+    assert article is not None
+    if article.language not in NER_LANGUAGES:
+        return
+    work.mentions = run.tagger_ready().tag(article.reading_text)
+
+
 Stage = Callable[[Run, Work], None]
 
 # The stages each page goes through, in order. Stages not built yet are absent.
-STAGES: dict[str, Stage] = {"extract": _extract, "site_noise": _site_noise, "dedup": _dedup}
+STAGES: dict[str, Stage] = {
+    "extract": _extract,
+    "site_noise": _site_noise,
+    "annotate": _annotate,
+    "dedup": _dedup,
+}
 
 
 @dataclass
@@ -165,7 +189,14 @@ def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
         for stage in STAGES.values():
             stage(run, work)
         assert work.article is not None
-        result = store.put(page, work.article, work.site_lines, work.signature, work.group_updates)
+        result = store.put(
+            page,
+            work.article,
+            work.site_lines,
+            work.signature,
+            work.group_updates,
+            work.mentions,
+        )
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)
         return

@@ -81,7 +81,7 @@ def test_pipeline_boilerplate_only_page_is_rejected(tmp_path: Path) -> None:
 
 
 def test_pipeline_registry_holds_the_built_stages_in_order() -> None:
-    assert list(STAGES) == ["extract", "site_noise", "dedup"]
+    assert list(STAGES) == ["extract", "site_noise", "annotate", "dedup"]
 
 
 def test_pipeline_seed_copies_grouped_and_dated(
@@ -143,3 +143,20 @@ def test_pipeline_learns_lines_a_site_prints_on_every_page(tmp_path: Path) -> No
     # Counted on three pages, the line is boilerplate from the fourth page on.
     assert noisy == ["0.txt", "1.txt", "2.txt"]
     assert store.site_line_counts("hafenblatt.de")["hafenblatt plus: jetzt testen"] == 3
+
+
+def test_pipeline_stores_mentions_from_the_article_text_only(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir)], store)
+    rows = store.db.execute("SELECT article_id, start, end, text FROM mentions").fetchall()
+    texts = {a.id: a.reading_text for a in store.articles()}
+    assert len(rows) > 50
+    for article_id, start, end, text in rows:
+        assert texts[article_id][start:end] == text
+    found = {text for _, _, _, text in rows}
+    assert {"Steve Witkoff", "Moskau", "Miami"} <= found
+    # Seed 001 carries an advertisement about a tennis player and a photo caption:
+    # neither is article text, so neither may yield a mention.
+    assert not any("Petkovi" in text or "Prokofyev" in text for text in found)

@@ -128,7 +128,52 @@ def m003_dedup_signatures(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_articles, m002_site_lines, m003_dedup_signatures)
+def m004_entities(db: sqlite3.Connection) -> None:
+    """Entity mentions per article, and the entities the resolve stage groups them into.
+
+    Mentions are written with their article; ``entity_id`` and the entity tables are
+    rewritten as a whole by each resolution run, which reads every mention in the store.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,      -- character offsets into the article's reading text
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,         -- PER, ORG, LOC, OTH
+            entity_id TEXT,
+            PRIMARY KEY (article_id, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX mentions_entity ON mentions(entity_id);
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            forms TEXT NOT NULL,         -- JSON list of every surface form seen
+            roles TEXT NOT NULL,         -- JSON list of distinct roles
+            mentions INTEGER NOT NULL,
+            articles INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+        CREATE TABLE entity_roles (
+            entity_id TEXT NOT NULL REFERENCES entities(id),
+            role TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            published TEXT
+        );
+        CREATE INDEX entity_roles_entity ON entity_roles(entity_id);
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_articles,
+    m002_site_lines,
+    m003_dedup_signatures,
+    m004_entities,
+)
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -22,7 +22,7 @@ import numpy as np
 
 from lagebild.dedup import Signature
 from lagebild.errors import Rejected
-from lagebild.model import Article, Page
+from lagebild.model import Article, Mention, Page
 from lagebild.store.migrations import migrate
 
 # Article columns holding JSON lists.
@@ -168,13 +168,15 @@ class Store:
         site_lines: tuple[str, set[str]] | None = None,
         signature: Signature | None = None,
         group_updates: list[GroupUpdate] | None = None,
+        mentions: list[Mention] | None = None,
     ) -> PutResult:
         """Store a page and its article in one transaction (a no-op if already there).
 
         ``site_lines`` are the line keys the page adds to its site's boilerplate counts,
         ``signature`` its dedup signature, ``group_updates`` the earlier copies whose
-        canonical or inferred date changed. All are written in the same transaction, so
-        a crash cannot leave a page counted, signed or grouped without its article.
+        canonical or inferred date changed, ``mentions`` the entity mentions found in its
+        reading text. All are written in the same transaction, so a crash cannot leave a
+        page counted, signed, grouped or annotated without its article.
         """
         with self.transaction() as db:
             row = db.execute("SELECT id FROM articles WHERE sha256 = ?", (page.sha256,)).fetchone()
@@ -206,6 +208,11 @@ class Store:
                         signature.shingles,
                     ),
                 )
+            db.executemany(
+                "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(article.id, m.start, m.end, m.text, m.label) for m in mentions or []],
+            )
             for update in group_updates or []:
                 db.execute(
                     "UPDATE articles SET duplicate_of = ?, published_inferred = CASE "
