@@ -59,6 +59,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 # none; binary files decoded as cp1252 have 5-30 %.
 MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A page is read as UTF-8 with stray single-byte characters when it has at most this many
+# bytes that are not UTF-8 and at least this many UTF-8 lead bytes per stray byte.
+MAX_STRAY_BYTES = 20
+MIN_UTF8_PER_STRAY = 5
 _MOJIBAKE_HINT = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a€ƒ]")
 
 
@@ -86,6 +90,9 @@ def decode(raw: bytes) -> Decoded:
     utf8 = _utf8(raw)
     if utf8 is not None:
         return _checked(utf8, "utf-8")
+    mixed = _mostly_utf8(raw)
+    if mixed is not None:
+        return _checked(mixed, "utf-8")
     return _checked(*_detect(raw))
 
 
@@ -97,6 +104,35 @@ def _utf8(raw: bytes) -> str | None:
         if exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
             return raw[: exc.start].decode("utf-8")
         return None
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """Decode UTF-8 with a few stray Windows-1252 bytes, each read as cp1252.
+
+    Pages built from UTF-8 templates often carry a snippet saved in Windows-1252 ("f\xfcr"
+    in an alt text). Guessing one code page for the whole page then garbles every UTF-8
+    letter; when valid multi-byte sequences far outnumber the stray bytes, the page is
+    UTF-8 and only the stray bytes need another reading.
+    """
+    stray = 0
+    position = 0
+    pieces: list[str] = []
+    while True:
+        try:
+            pieces.append(raw[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            end = position + exc.start
+            pieces.append(raw[position:end].decode("utf-8"))
+            pieces.append(raw[end : end + 1].decode("cp1252", errors="replace"))
+            position = end + 1
+            stray += 1
+            if stray > MAX_STRAY_BYTES:
+                return None
+    multibyte = sum(1 for byte in raw if 0xC2 <= byte <= 0xF4)
+    if multibyte < MIN_UTF8_PER_STRAY * stray:
+        return None
+    return "".join(pieces)
 
 
 def _bomless_utf16(raw: bytes) -> str | None:

@@ -117,6 +117,15 @@ def test_ingest_decodes_every_encoding_to_clean_text(raw: bytes) -> None:
     assert "Ã" not in page.text
 
 
+def test_ingest_mostly_utf8_page_with_stray_cp1252_bytes() -> None:
+    # Pages assembled from UTF-8 templates and a Windows-1252 snippet: each part must
+    # come out right, not the whole page read as one single-byte code page.
+    raw = (GERMAN + " Soßenbinder für März").encode("utf-8") + " Soßenbinder".encode("cp1252")
+    page = page_from_bytes(raw, "p.txt")
+    assert page.text == GERMAN + " Soßenbinder für März Soßenbinder"
+    assert page.encoding == "utf-8"  # read as the UTF-8 it mostly is, not guessed whole
+
+
 def test_ingest_truncated_utf8_keeps_the_text() -> None:
     raw = GERMAN.encode("utf-8") + "ü".encode()[:1]
     assert page_from_bytes(raw, "p.txt").text == GERMAN
