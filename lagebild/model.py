@@ -167,7 +167,12 @@ class Timex:
 
 @dataclass
 class Event:
-    """Who met, called or visited whom, where and when, with the evidence."""
+    """Who met, called or visited whom, where and when, with the evidence.
+
+    ``type`` is the kind of event with its status when it did not (yet) happen as
+    reported: "meeting", "meeting_planned", "summit_postponed", "visit_cancelled".
+    ``date`` is a TIMEX3 value (a day, a month, a week, or an interval "start/end").
+    """
 
     type: str
     date: str | None
@@ -175,6 +180,8 @@ class Event:
     participants: list[str] = field(default_factory=list)
     evidence: str = ""
     articles: list[str] = field(default_factory=list)
+    kind: str = ""  # the type without the status: meeting, call, visit, summit, attack
+    status: Literal["happened", "planned", "postponed", "cancelled"] = "happened"
 
 
 @dataclass

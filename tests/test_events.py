@@ -1,0 +1,141 @@
+"""Events from sentences: kind, status, participants, place, date, merging."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lagebild.events import find_events, merge_across
+from lagebild.events.triggers import find_triggers, status_of
+from lagebild.model import EntityLabel, Mention, Timex
+
+
+def _mentions(text: str, names: dict[str, EntityLabel]) -> list[Mention]:
+    """Mentions of every occurrence of each name (whole words) in ``text``."""
+    found = []
+    for name, label in names.items():
+        start = text.find(name)
+        while start >= 0:
+            found.append(Mention(name, start, start + len(name), label))
+            start = text.find(name, start + 1)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _timex(text: str, phrase: str, value: str) -> Timex:
+    start = text.index(phrase)
+    return Timex(phrase, start, start + len(phrase), "DATE", value)
+
+
+def test_events_triggers_kind_and_status() -> None:
+    cases = {
+        "Das geplante Treffen war am 25. Oktober von Trump abgesagt worden.": (
+            "meeting",
+            "cancelled",
+        ),
+        "Das für Mittwoch geplante Treffen wurde verschoben.": ("meeting", "postponed"),
+        "Am 6. Jänner solle dann in Paris ein Treffen der Staatschefs folgen.": (
+            "meeting",
+            "planned",
+        ),
+        "Am Dienstag hatte Witkoff bei seinem sechsten Treffen mit Putin erläutert.": (
+            "meeting",
+            "happened",
+        ),
+        "Putin hatte bei seinem Gipfeltreffen mit Trump in Alaska gesagt, es gebe Fortschritte.": (
+            "summit",
+            "happened",
+        ),
+        "Die USA haben am Mittwoch mit der Ukraine telefoniert.": ("call", "happened"),
+        "Der Kanzler will am Freitag Kiew besuchen.": ("visit", "planned"),
+    }
+    for sentence, (kind, status) in cases.items():
+        triggers = find_triggers(sentence)
+        assert triggers, sentence
+        assert (triggers[0].kind, status_of(sentence, triggers[0])) == (kind, status), sentence
+
+
+def test_events_no_trigger_in_ordinary_sentences() -> None:
+    assert find_triggers("Die Preise für Strom stiegen im Herbst deutlich.") == []
+    assert find_triggers("Ein Gesprächspartner wollte anonym bleiben.") == []
+
+
+def test_events_participants_place_and_date_from_the_sentence() -> None:
+    text = "Der US-Sondergesandte Steve Witkoff war am Dienstag vom russischen Präsident Wladimir Putin in Moskau empfangen worden."
+    mentions = _mentions(text, {"Steve Witkoff": "PER", "Wladimir Putin": "PER", "Moskau": "LOC"})
+    events = find_events(
+        text, mentions, [_timex(text, "am Dienstag", "2025-12-02")], date(2025, 12, 4)
+    )
+    assert len(events) == 1
+    event = events[0]
+    assert (event.type, event.date, event.place) == ("meeting", "2025-12-02", "Moskau")
+    assert event.participants == ["Steve Witkoff", "Wladimir Putin"]
+
+
+def test_events_reporters_and_role_possessors_are_no_participants() -> None:
+    text = (
+        "Der US-Sondergesandte Steve Witkoff und der Schwiegersohn von US-Präsident Donald Trump, "
+        "Jared Kushner, wollen die Delegation in Florida treffen, wie die New York Times und der "
+        "Sender CBS News berichteten."
+    )
+    names: dict[str, EntityLabel] = {
+        "Steve Witkoff": "PER",
+        "Donald Trump": "PER",
+        "Jared Kushner": "PER",
+        "Florida": "LOC",
+        "New York Times": "ORG",
+        "CBS News": "ORG",
+    }
+    events = find_events(text, _mentions(text, names), [], date(2025, 12, 4))
+    assert len(events) == 1
+    assert events[0].participants == ["Steve Witkoff", "Jared Kushner"]
+    assert (events[0].type, events[0].place, events[0].date) == ("meeting_planned", "Florida", None)
+
+
+def test_events_speaker_of_a_report_is_no_participant() -> None:
+    text = 'Trump sagte am Mittwoch, Putin hätte ein "sehr gutes Treffen" mit Witkoff und Kushner gehabt.'
+    names: dict[str, EntityLabel] = {
+        "Trump": "PER",
+        "Putin": "PER",
+        "Witkoff": "PER",
+        "Kushner": "PER",
+    }
+    events = find_events(text, _mentions(text, names), [], date(2025, 12, 4))
+    assert events[0].participants == ["Putin", "Witkoff", "Kushner"]
+
+
+def test_events_past_event_without_a_date_takes_the_articles() -> None:
+    text = "Witkoff traf in Miami den russischen Unterhändler Dmitrijew zu langen Gesprächen."
+    names: dict[str, EntityLabel] = {"Witkoff": "PER", "Dmitrijew": "PER", "Miami": "LOC"}
+    events = find_events(
+        text, _mentions(text, names), [], date(2025, 12, 22), precision="2025-12-22"
+    )
+    assert [(e.type, e.date, e.place) for e in events] == [("meeting", "2025-12-22", "Miami")]
+
+
+def test_events_same_event_in_two_sentences_and_two_articles_is_one() -> None:
+    text = (
+        "Ein Gespräch mit Putin endete am Dienstag ohne Durchbruch. "
+        "Am Dienstag hatte Witkoff bei seinem sechsten Treffen mit Putin in Moskau den Plan erläutert."
+    )
+    names: dict[str, EntityLabel] = {"Putin": "PER", "Witkoff": "PER", "Moskau": "LOC"}
+    timexes = [
+        Timex(
+            "am Dienstag",
+            text.index("am Dienstag"),
+            text.index("am Dienstag") + 11,
+            "DATE",
+            "2025-12-02",
+        ),
+        Timex(
+            "Am Dienstag",
+            text.index("Am Dienstag"),
+            text.index("Am Dienstag") + 11,
+            "DATE",
+            "2025-12-02",
+        ),
+    ]
+    events = find_events(text, _mentions(text, names), timexes, date(2025, 12, 4))
+    assert len(events) == 1
+    assert set(events[0].participants) == {"Putin", "Witkoff"} and events[0].place == "Moskau"
+    other = find_events(text, _mentions(text, names), timexes, date(2025, 12, 4))
+    merged = merge_across([("a1", events), ("a2", other)])
+    assert len(merged) == 1 and merged[0].articles == ["a1", "a2"]
