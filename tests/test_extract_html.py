@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from lagebild.errors import Reason, Rejected
-from lagebild.extract.html import extract_html, strip_site_suffix
+from lagebild.extract.html import extract_html
 from lagebild.extract.htmldates import find_published
+from lagebild.extract.htmlmeta import strip_site_suffix
 from lagebild.model import Article
 
 PARAGRAPHS = [
