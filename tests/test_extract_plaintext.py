@@ -253,3 +253,10 @@ def test_meta_source_lines(
     info = meta.source_line(line)
     assert info is not None
     assert (info.agencies, info.outlet, info.authors) == (agencies, outlet, authors)
+
+
+def test_plaintext_material_line_names_agencies_and_leaves_the_body() -> None:
+    page = f"Straßenbahn fährt wieder\n\n12.03.2026\n\n{PARA_1}\n\n{PARA_2}\n\nMit Material von dpa und AFP"
+    article = _extract(page)
+    assert article.body[-1] == PARA_2
+    assert article.agencies == ["dpa", "AFP"]

@@ -106,11 +106,6 @@ LEAD_MAX_CHARS = 700
 LEAD_WINDOW = 3000  # characters of text after the headline in which a marked lead may sit
 # "(dpa)", "(AFP/dpa)", "(dpa/lno)": a source mark in parentheses, without a label.
 SOURCE_MARK = re.compile(r"\(([^():]{2,40})\)")
-# "Mit Material von dpa und AFP": the agencies a text draws on, printed under it.
-MATERIAL_LINE = re.compile(
-    r"^\(?(?:mit |unter verwendung von )?(?:agentur)?material (?:von|der|aus) (.{2,60}?)\)?\.?$",
-    re.I,
-)
 # "© dpa-infocom, dpa:251222-930-1", "(c) AFP": a copyright line under the text.
 COPYRIGHT_LINE = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<rest>.{2,120})$", re.I)
 
@@ -334,9 +329,6 @@ def _take_metadata(article: Article, line: Any) -> bool:
             if len(author) > 4:
                 add_unique(article.authors, author)
         article.outlet = article.outlet or line.source.outlet
-    elif (material := MATERIAL_LINE.match(line.text)) and lines_meta.agencies_in(material[1]):
-        for agency in lines_meta.agencies_in(material[1]):
-            add_unique(article.agencies, agency)
     elif copyright_line := COPYRIGHT_LINE.match(line.text):
         rest = copyright_line.group("rest")
         if lines_meta.is_photo_credit(rest):

@@ -72,6 +72,12 @@ _TRAILING_CREDIT = re.compile(
 _CREDIT_ONLY = re.compile(rf"^\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?\s*$")
 _SOURCE_LINE = re.compile(r"^(?:Quelle|Quellen)\s*:\s*(?P<rest>.{2,120})$", re.I)
 _COPYRIGHT_LINE = re.compile(r"^(?:@|©|\(c\)|Copyright)\s*(?P<rest>[\w .,/&-]{2,60})$", re.I)
+# "Mit Material von dpa und AFP", "(Agenturmaterial der dpa)": the agencies a text draws on.
+_MATERIAL_LINE = re.compile(
+    r"^\(?(?:mit |unter verwendung von )?(?:agentur)?material (?:von|der|aus) (?P<rest>.{2,60}?)"
+    r"\)?\.?$",
+    re.I,
+)
 _BYLINE = re.compile(
     r"^(?:Von|Autor|Autorin|Ein (?:Kommentar|Bericht|Gastbeitrag) von)\s*:?\s+(?P<rest>.{2,120})$"
 )
@@ -157,8 +163,19 @@ def credit_only(line: str) -> str | None:
 
 
 def source_line(line: str) -> SourceInfo | None:
-    """Read ``Quelle: ntv.de, ghö``, ``Quelle: dpa``, ``@ dpa.de``; None for other lines."""
+    """Read ``Quelle: ntv.de, ghö``, ``Quelle: dpa``, ``@ dpa.de``, ``Mit Material von dpa``.
+
+    None for other lines. A material line names agencies only: any other word in it
+    makes it an ordinary sentence.
+    """
     stripped = line.strip()
+    material = _MATERIAL_LINE.match(stripped)
+    if material:
+        agencies = agencies_in(material.group("rest"))
+        words = re.split(r"\s*[,;/]\s*|\s+und\s+|\s+", material.group("rest").strip(" ."))
+        if agencies and len(agencies) == len([w for w in words if w and w != "der"]):
+            return SourceInfo(agencies=agencies)
+        return None
     match = _SOURCE_LINE.match(stripped) or _COPYRIGHT_LINE.match(stripped)
     if not match:
         return None
