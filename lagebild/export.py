@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lagebild.model import Article
+from lagebild.model import Article, to_dict
 from lagebild.store import Store
 
 
@@ -30,7 +30,7 @@ def export_json(store: Store) -> dict[str, Any]:
     """Everything the store holds, as the contract's top-level object.
 
     Stories, storylines, entities, quotes and events are the lists the store holds;
-    they stay empty until the stages that find them have run on the articles.
+    each entity has the contract's ``id, name, type, forms, roles`` and its counts.
     """
     sources: dict[str, list[str]] = {}
     rows = store.db.execute(
@@ -43,7 +43,10 @@ def export_json(store: Store) -> dict[str, Any]:
         "articles": [article_record(a, sources.get(a.id, [a.source])) for a in store.articles()],
         "stories": [],
         "storylines": [],
-        "entities": [],
+        "entities": [
+            {**to_dict(entity), "mentions": mentions, "articles": articles}
+            for entity, mentions, articles in store.entities()
+        ],
         "quotes": [],
         "events": [],
     }

@@ -182,6 +182,19 @@ class Event:
     articles: list[str] = field(default_factory=list)
     kind: str = ""  # the type without the status: meeting, call, visit, summit, attack
     status: Literal["happened", "planned", "postponed", "cancelled"] = "happened"
+    # Whether ``date`` was read from the text; else it is the article's own date, which
+    # a dated report of the same event may replace when the two are merged.
+    date_from_text: bool = False
+
+
+@dataclass
+class Annotations:
+    """What the annotate stage finds in one text, offsets into that text."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass

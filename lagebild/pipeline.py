@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from lagebild.annotate.entities import NER_LANGUAGES, shared_tagger
 from lagebild.annotate.ner import NerTagger
+from lagebild.annotate.text import analyse
 from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
+from lagebild.events import merge_across
+from lagebild.events.frames import merge_frames
 from lagebild.extract import extract
 from lagebild.extract.recurring import RecurringLines, site_of
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
-from lagebild.model import Article, Mention, Page
+from lagebild.model import Annotations, Article, Event, Page
+from lagebild.resolve import resolve
 from lagebild.store import GroupUpdate, Store
 
 
@@ -34,7 +39,7 @@ class Work:
     # (article id, duplicate_of, published_inferred) of earlier articles whose group
     # changed when this page arrived.
     group_updates: list[GroupUpdate] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    annotations: Annotations | None = None
 
 
 class Run:
@@ -99,12 +104,28 @@ def _dedup(run: Run, work: Work) -> None:
 
 
 def _annotate(run: Run, work: Work) -> None:
-    """Entity mentions in the article's reading text, for the languages a model knows."""
+    """Entities, quotes, time expressions and event frames of the article's reading text.
+
+    Runs after dedup, so that an undated copy's relative dates ("am Dienstag") resolve
+    against the date it inherited from its group. Only languages a model knows are read.
+    """
     article = work.article
     assert article is not None
     if article.language not in NER_LANGUAGES:
         return
-    work.mentions = run.tagger_ready().tag(article.reading_text)
+    text = article.reading_text
+    printed = article.published or article.published_inferred
+    anchor = _date_of(printed)
+    mentions = run.tagger_ready().tag(text)
+    work.annotations = analyse(text, mentions, anchor, precision=printed[:10] if printed else None)
+
+
+def _date_of(value: str | None) -> date | None:
+    """The day of an ISO 8601 date or timestamp; None for None or a partial date."""
+    try:
+        return date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
+    except ValueError:
+        return None
 
 
 Stage = Callable[[Run, Work], None]
@@ -113,8 +134,54 @@ Stage = Callable[[Run, Work], None]
 STAGES: dict[str, Stage] = {
     "extract": _extract,
     "site_noise": _site_noise,
-    "annotate": _annotate,
     "dedup": _dedup,
+    "annotate": _annotate,
+}
+
+
+def _resolve(store: Store) -> None:
+    """Group every stored mention into entities, replacing the previous grouping."""
+    store.replace_entities(resolve(store.mention_docs()))
+
+
+def _events(store: Store) -> None:
+    """Merge the articles' event frames into events named by canonical participants."""
+    names = store.printed_names()
+    per_article: dict[str, list[Event]] = {}
+    for article_id, frame in store.event_frames():
+        frame.participants = _canonical(frame.participants, article_id, names)
+        if frame.place is not None:
+            frame.place = names.get((article_id, frame.place), (frame.place, "LOC"))[0]
+        per_article.setdefault(article_id, []).append(frame)
+    # Frames of one article merge again now that "Putin" and "Wladimir Putin" are one name.
+    merged = {article_id: merge_frames(frames) for article_id, frames in per_article.items()}
+    store.replace_events(merge_across(merged.items()))
+
+
+def _canonical(
+    printed: list[str], article_id: str, names: dict[tuple[str, str], tuple[str, str]]
+) -> list[str]:
+    """Participants by canonical name: the people and organisations among the names.
+
+    Names that resolved to no entity (tagger noise), places ("in Florida" is where, not
+    who) and other entities ("Ukrainekrieg") are left out.
+    """
+    found: list[str] = []
+    for name in printed:
+        canonical, kind = names.get((article_id, name), (None, None))
+        if canonical is not None and kind in ("PER", "ORG") and canonical not in found:
+            found.append(canonical)
+    return found
+
+
+BatchStage = Callable[[Store], None]
+
+# What runs once per ingest run over the whole store, after the pages are stored, when
+# at least one page was new.
+BATCH_STAGES: dict[str, BatchStage] = {
+    "resolve": _resolve,
+    "speakers": Store.link_speakers,
+    "events": _events,
 }
 
 
@@ -171,6 +238,9 @@ def ingest(
             _ingest_one(item, run, summary)
         if on_page is not None:
             on_page(item.source)
+    if summary.stored:
+        for batch_stage in BATCH_STAGES.values():
+            batch_stage(store)
     return summary
 
 
@@ -195,7 +265,7 @@ def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
             work.site_lines,
             work.signature,
             work.group_updates,
-            work.mentions,
+            work.annotations,
         )
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)

@@ -23,6 +23,13 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def gold_path() -> Path:
+    if not GOLD.is_file():
+        pytest.skip(f"gold file not found at {GOLD}")
+    return GOLD
+
+
+@pytest.fixture(scope="session")
 def gold() -> dict[str, Any]:
     if not GOLD.is_file():
         pytest.skip(f"gold file not found at {GOLD}")

@@ -177,3 +177,66 @@ def test_cli_eval_extract_without_data_folder_says_so(runner: CliRunner, tmp_pat
     result = runner.invoke(main, ["eval", "extract", "--data", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "nowhere" in result.output
+
+
+def test_cli_entities_and_entity(runner: CliRunner, tmp_path: Path, seeds_dir: Path) -> None:
+    db = str(tmp_path / "x.sqlite")
+    assert runner.invoke(main, ["ingest", str(seeds_dir), "--db", db]).exit_code == 0
+    listed = json.loads(runner.invoke(main, ["entities", "--db", db, "--json"]).output)
+    assert listed[0]["articles"] >= listed[-1]["articles"]
+    people = json.loads(
+        runner.invoke(main, ["entities", "--db", db, "--type", "PER", "--json"]).output
+    )
+    assert people and all(e["type"] == "PER" for e in people)
+    shown = runner.invoke(main, ["entity", "dmitriew", "--db", db, "--json"])
+    assert shown.exit_code == 0, shown.output
+    detail = json.loads(shown.output)
+    assert detail["name"] == "Kirill Dmitrijew" and "Dmitriew" in detail["forms"]
+    assert detail["articles"] and detail["cooccurring"]
+    missing = runner.invoke(main, ["entity", "Niemand", "--db", db])
+    assert missing.exit_code == 4 and "Niemand" in missing.output
+
+
+ANNOTATE_TEXT = (
+    "Der US-Sondergesandte Steve Witkoff hat am Dienstag Kremlchef Wladimir Putin in Moskau "
+    "getroffen. «Es war ein gutes Gespräch», sagte Witkoff danach."
+)
+
+
+def test_cli_annotate_json_follows_the_contract(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["annotate", "--date", "2025-12-04"], input=ANNOTATE_TEXT)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"entities", "quotes", "timexes", "events"}
+    for item in data["entities"] + data["quotes"] + data["timexes"]:
+        assert ANNOTATE_TEXT[item["start"] : item["end"]] == item["text"]
+    names = {e["entity"] for e in data["entities"] if e["label"] == "PER"}
+    assert {"Steve Witkoff", "Wladimir Putin"} <= names
+    assert any(t["value"] == "2025-12-02" and "Dienstag" in t["text"] for t in data["timexes"])
+    assert any(
+        q["kind"] == "direct" and q["text"] == "Es war ein gutes Gespräch" for q in data["quotes"]
+    )
+    meeting = next(e for e in data["events"] if e["type"] == "meeting")
+    assert meeting["date"] == "2025-12-02" and meeting["place"] == "Moskau"
+    assert {"Steve Witkoff", "Wladimir Putin"} <= set(meeting["participants"])
+
+
+def test_cli_annotate_jsonl_keeps_order_and_names_bad_lines(runner: CliRunner) -> None:
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": "Olaf Scholz reiste nach Paris.", "date": "2024-05-02"}),
+            "{not json",
+            json.dumps({"id": "c", "text": ""}),
+        ]
+    )
+    result = runner.invoke(main, ["annotate", "--format", "jsonl"], input=lines)
+    assert result.exit_code == 1
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["id"] for o in out] == ["a", None, "c"]
+    assert "line 2" in out[1]["error"]
+    assert out[2]["entities"] == [] and out[0]["entities"]
+
+
+def test_cli_annotate_rejects_a_bad_date(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["annotate", "--date", "22.12.2025"], input="Text.")
+    assert result.exit_code == 2 and "--date" in result.output

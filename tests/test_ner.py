@@ -118,3 +118,75 @@ def test_ner_offsets_always_point_into_the_text(tagger: NerTagger, text: str) ->
         assert text[m.start : m.end] == m.text
         assert m.text == m.text.strip()
         assert m.label in {"PER", "ORG", "LOC", "OTH"}
+
+
+def _hipe_file(path: Path, rows: list[str]) -> Path:
+    """Write a tiny HIPE TSV file (gzipped) from ``token coarse comp misc`` rows."""
+    import gzip
+
+    lines = [
+        "TOKEN\tNE-COARSE-LIT\tNE-COARSE-METO\tNE-FINE-LIT\tNE-FINE-METO\tNE-FINE-COMP"
+        "\tNE-NESTED\tNEL-LIT\tNEL-METO\tMISC",
+        "# hipe2022:document_id = t_1",
+    ]
+    for row in rows:
+        token, coarse, comp, misc = row.split()
+        lines.append("\t".join([token, coarse, "_", "O", "_", comp, "O", "_", "_", misc]))
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return path
+
+
+def test_ner_hipe_maps_labels_cuts_titles_and_joins_hyphens(tmp_path: Path) -> None:
+    from lagebild.train.hipe import read_hipe
+
+    path = _hipe_file(
+        tmp_path / "t.tsv.gz",
+        [
+            "Herrn B-pers B-comp.title _",
+            "Müller I-pers B-comp.name _",
+            "aus O O _",
+            "Zü¬ B-loc O NoSpaceAfter|EndOfLine",
+            "rich I-loc O _",
+            "liest O O _",
+            "die B-prod O _",
+            "Zeitung I-prod O _",
+            "am O O _",
+            "Montag B-time O _",
+            ". O O EndOfSentence",
+            "Trup O O _",
+            "¬ O O _",
+            "pen O O _",
+        ],
+    )
+    first, second = read_hipe(path)
+    assert first.words == [
+        "Herrn",
+        "Müller",
+        "aus",
+        "Zürich",
+        "liest",
+        "die",
+        "Zeitung",
+        "am",
+        "Montag",
+        ".",
+    ]
+    assert first.tags == ["O", "B-PER", "O", "B-LOC", "O", "B-OTH", "I-OTH", "O", "O", "O"]
+    assert second.words == ["Truppen"]
+    assert second.tags == ["O"]
+
+
+def test_ner_pretrain_pieces_cut_at_sentence_ends(tmp_path: Path) -> None:
+    from lagebild.train.pretrain import MAX_WORDS, pieces
+
+    corpus = tmp_path / "corpus.txt"
+    long = " ".join(["Wort"] * (MAX_WORDS + 10))
+    corpus.write_text(
+        "Ein Satz mit fünf Wörtern . Und noch ein zweiter Satz .\nkurz .\n" + long + "\n",
+        encoding="utf-8",
+    )
+    got = list(pieces(corpus))
+    assert got[0] == ["Ein", "Satz", "mit", "fünf", "Wörtern", "."]
+    assert got[1] == ["Und", "noch", "ein", "zweiter", "Satz", "."]
+    assert [len(p) for p in got[2:]] == [MAX_WORDS, 10]

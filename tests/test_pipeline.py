@@ -81,7 +81,7 @@ def test_pipeline_boilerplate_only_page_is_rejected(tmp_path: Path) -> None:
 
 
 def test_pipeline_registry_holds_the_built_stages_in_order() -> None:
-    assert list(STAGES) == ["extract", "site_noise", "annotate", "dedup"]
+    assert list(STAGES) == ["extract", "site_noise", "dedup", "annotate"]
 
 
 def test_pipeline_seed_copies_grouped_and_dated(
@@ -160,3 +160,39 @@ def test_pipeline_stores_mentions_from_the_article_text_only(
     # Seed 001 carries an advertisement about a tennis player and a photo caption:
     # neither is article text, so neither may yield a mention.
     assert not any("Petkovi" in text or "Prokofyev" in text for text in found)
+
+
+def test_pipeline_resolves_entities_across_the_store(tmp_path: Path, seeds_dir: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir)], store)
+    dmitrijew = store.entity("Dmitriew")
+    assert dmitrijew is not None and dmitrijew.type == "PER"
+    assert {"Dmitrijew", "Dmitriew", "Kirill Dmitrijew"} <= set(dmitrijew.forms)
+    witkoff = store.entity("Witkoffs")
+    assert witkoff is not None and witkoff.name == "Steve Witkoff"
+    detail = store.entity_detail(witkoff)
+    assert len(detail.articles) == 5 and detail.mentions >= 10
+    assert any(c["name"] == "Wladimir Putin" for c in detail.cooccurring)
+    linked = store.db.execute("SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL")
+    assert linked.fetchone()[0] > 50
+    exported = export_json(store)["entities"]
+    assert {"id", "name", "type", "forms", "roles"} <= set(exported[0])
+    assert not any("Petkovi" in form for e in exported for form in e["forms"])
+
+
+def test_pipeline_resolution_is_replaced_not_added_to(tmp_path: Path, seeds_dir: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    pages = sorted(seeds_dir.glob("*.txt"))
+    for page in pages[:2]:
+        shutil.copy(page, first)
+    for page in pages[2:]:
+        shutil.copy(page, second)
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(first)], store)
+    ingest([str(second)], store)
+    rows = store.db.execute("SELECT count(*), count(DISTINCT id) FROM entities").fetchone()
+    assert rows[0] == rows[1]
+    witkoff = store.entity("Witkoff")
+    assert witkoff is not None and len(store.entity_detail(witkoff).articles) == 5

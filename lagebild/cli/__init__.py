@@ -7,7 +7,7 @@ its commands to the one group in ``app``.
 
 from __future__ import annotations
 
-from lagebild.cli import browse, measure, pages
+from lagebild.cli import annotate, browse, measure, pages, situation, web
 from lagebild.cli.app import main
 
-__all__ = ["browse", "main", "measure", "pages"]
+__all__ = ["annotate", "browse", "main", "measure", "pages", "situation", "web"]

@@ -9,8 +9,9 @@ import click
 from rich.table import Table
 
 from lagebild.cli.app import main
-from lagebild.cli.common import DB_OPTION, console, open_store, print_json
+from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
 from lagebild.export import export_json
+from lagebild.model import to_dict
 from lagebild.store import StoreError
 
 
@@ -69,7 +70,17 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
     table = Table(
         "", "", show_header=False, title=f"lagebild store {db_path}", title_justify="left"
     )
-    for key in ("articles", "pages", "sources", "undated", "rejections"):
+    for key in (
+        "articles",
+        "pages",
+        "sources",
+        "undated",
+        "mentions",
+        "entities",
+        "quotes",
+        "events",
+        "rejections",
+    ):
         table.add_row(key, str(counts[key]))
     table.add_row("published", f"{counts['published_first']} .. {counts['published_last']}")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in counts["languages"].items()))
@@ -143,3 +154,99 @@ def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
     for article, snippet in hits:
         console().print(f"[bold]{article.title or article.id}[/bold] ({article.published or '-'})")
         console().print(f"  {snippet}", markup=False)
+
+
+@main.command("entities")
+@DB_OPTION
+@click.option(
+    "--type",
+    "label",
+    type=click.Choice(["PER", "ORG", "LOC", "OTH"]),
+    default=None,
+    help="Only entities of this type.",
+)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON.")
+def entities_cmd(db_path: str, label: str | None, limit: int, as_json: bool) -> None:
+    """List the people, organisations, places and other entities, in most articles first.
+
+    \b
+    Example:
+      lagebild entities --db news.sqlite --type PER -n 20
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        rows = store.entities(label=label, limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        print_json(
+            [
+                {**to_dict(entity), "mentions": mentions, "articles": articles}
+                for entity, mentions, articles in rows
+            ]
+        )
+        return
+    table = Table("name", "type", "articles", "mentions", "forms", "roles")
+    for entity, mentions, articles in rows:
+        table.add_row(
+            entity.name,
+            entity.type,
+            str(articles),
+            str(mentions),
+            ", ".join(f for f in entity.forms if f != entity.name),
+            "; ".join(entity.roles[:3]),
+        )
+    console().print(table)
+
+
+@main.command("entity")
+@click.argument("name")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the entity as JSON.")
+def entity_cmd(name: str, db_path: str, as_json: bool) -> None:
+    """One entity by name, id or any form seen: forms, roles with dates, articles, co-occurring.
+
+    \b
+    Example:
+      lagebild entity Dmitriew --db news.sqlite
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        entity = store.entity(name)
+        detail = store.entity_detail(entity) if entity is not None else None
+    finally:
+        store.close()
+    if detail is None:
+        console(stderr=True).print(f"[red]error:[/red] no entity named {name!r} in {db_path}")
+        raise SystemExit(EXIT_NOT_FOUND)
+    if as_json:
+        print_json(
+            {
+                **to_dict(detail.entity),
+                "mentions": detail.mentions,
+                "articles": detail.articles,
+                "role_sightings": detail.roles,
+                "cooccurring": detail.cooccurring,
+            }
+        )
+        return
+    out = console()
+    entity = detail.entity
+    out.print(f"[bold]{entity.name}[/bold] ({entity.type}, {entity.id})", markup=True)
+    out.print(f"forms: {', '.join(entity.forms)}", markup=False)
+    if detail.roles:
+        out.print("roles:")
+        for sighting in detail.roles:
+            out.print(f"  {sighting['published'] or '-':<10.10}  {sighting['role']}", markup=False)
+    table = Table("published", "title", "mentions", title="articles", title_justify="left")
+    for article in detail.articles:
+        table.add_row(
+            (article["published"] or "-")[:10],
+            article["title"] or article["id"],
+            str(article["mentions"]),
+        )
+    out.print(table)
+    if detail.cooccurring:
+        together = ", ".join(f"{c['name']} ({c['articles']})" for c in detail.cooccurring[:15])
+        out.print(f"with: {together}", markup=False)

@@ -12,6 +12,8 @@ from lagebild.store import DEFAULT_DB, Store, StoreError
 
 # Exit status of `ingest` when at least one page was rejected (all else was stored).
 EXIT_REJECTED = 1
+# Exit status when what was asked for is not in the store.
+EXIT_NOT_FOUND = 4
 # Exit status when the store itself cannot be used.
 EXIT_STORE = 3
 

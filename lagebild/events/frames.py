@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import pairwise
 
 from lagebild.annotate.sentences import sentence_spans
 from lagebild.events.triggers import Trigger, event_type, find_triggers, status_of
@@ -38,10 +39,21 @@ _REPORT_VERB = re.compile(r"^[^,.]*\b(?:berichtete\w*|meldete\w*|schrieb\w*)\b")
 # A name inside a role phrase: "(Schwiegersohn) von (US-Präsident) Donald Trump, Jared Kushner".
 _ROLE_OF = re.compile(r"\b(?:von|des|der)\s+(?:[\w-]+\s+){0,2}$")
 _PLACE_BEFORE = re.compile(r"\b(?:in|im|nach|auf|aus)\s+(?:de[rmn]\s+|die\s+)?$", re.IGNORECASE)
+# "kein Treffen", "ohne ein Treffen"; "Ein Treffen ... gab es nicht".
+_NEGATED_BEFORE = re.compile(r"\b(?:kein\w*|ohne)\s+(?:\w+\s+){0,2}$")
+_NEGATED = re.compile(r"\bgab es\b[^.]*\bnicht\b|\bfand\b[^.]*\bnicht statt\b")
+# A date right after a speech verb dates the statement, not the event it reports:
+# "Trump sagte am Mittwoch, Putin hätte ein gutes Treffen gehabt".
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:sagte\w*|erklärte\w*|schrieb\w*|betonte\w*|teilte\w*|kündigte\w*|berichtete\w*"
+    r"|meldete\w*|bestätigte\w*)\s+(?:am\s+|an\s+|im\s+)?$"
+)
+_RANGE_JOIN = re.compile(r"^\s*(?:bis(?:\s+(?:zum|zur|einschließlich))?|[-–])\s*$")
 # Sentences that report no event even with a trigger word: headlines of other stories.
 MIN_SENTENCE_WORDS = 4
 
 NameOf = Callable[[Mention], str]
+ALL_LABELS = frozenset({"PER", "ORG", "LOC", "OTH"})
 
 
 def mention_name(mention: Mention) -> str:
@@ -57,11 +69,15 @@ def find_events(
     *,
     precision: str | None = None,
     name_of: NameOf = mention_name,
+    actors: frozenset[str] = ALL_LABELS,
 ) -> list[Event]:
     """The events reported in ``text``, merged within the text.
 
     ``published`` is the article's date; ``precision`` is how it was printed as a TIMEX3
     value ("2025-12-04"), used as the date of a past event whose sentence has none.
+    ``actors`` are the mention labels that can take part in an event: all of them when
+    the labels are the tagger's (a person tagged LOC is sorted out once resolved), PER
+    and ORG when they are resolved types.
     """
     frames: list[Event] = []
     fallback = precision or (published.isoformat() if published else None)
@@ -75,8 +91,11 @@ def find_events(
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         times = [t for t in timexes if start <= t.start and t.end <= end and t.type == "DATE"]
         for trigger in _distinct(triggers):
-            frames.append(_frame(sentence, start, trigger, inside, times, fallback, name_of))
-    return merge_frames(frames)
+            if _NEGATED_BEFORE.search(sentence[: trigger.start]) or _NEGATED.search(sentence):
+                continue  # "kein Treffen", "Ein Treffen ... gab es nicht"
+            frame = _frame(sentence, start, trigger, inside, times, fallback, name_of, actors)
+            frames.append(frame)
+    return [e for e in merge_frames(frames) if e.participants or e.place]
 
 
 def _distinct(triggers: list[Trigger]) -> list[Trigger]:
@@ -98,6 +117,7 @@ def _frame(
     times: list[Timex],
     fallback: str | None,
     name_of: NameOf,
+    actors: frozenset[str],
 ) -> Event:
     status = status_of(sentence, trigger)
     participants: list[str] = []
@@ -106,19 +126,23 @@ def _frame(
         before = sentence[: mention.start - offset]
         after = sentence[mention.end - offset :]
         name = name_of(mention)
-        if mention.label == "LOC":
-            if place is None and _PLACE_BEFORE.search(before):
-                place = name
+        if mention.label == "LOC" and _PLACE_BEFORE.search(before):
+            place = place or name
             continue
-        if _is_source(before, after) or _is_possessor(mention, after):
+        if mention.label not in actors or _is_source(before, after):
+            continue
+        if _is_possessor(mention, after):
             continue
         if _ROLE_OF.search(before) and after.startswith(","):
             continue
         if name not in participants:
             participants.append(name)
     anchor = offset + trigger.start
-    when = min(times, key=lambda t: abs(t.start - anchor), default=None)
+    own = [t for t in times if not _SPEECH_BEFORE.search(sentence[: t.start - offset])]
+    when = min(own, key=lambda t: abs(t.start - anchor), default=None)
     value = when.value if when is not None else (fallback if status == "happened" else None)
+    if when is not None:
+        value = _interval(sentence, offset, when, own) or value
     return Event(
         type=event_type(trigger.kind, status),
         date=value,
@@ -127,7 +151,19 @@ def _frame(
         evidence=sentence,
         kind=trigger.kind,
         status=status,
+        date_from_text=when is not None,
     )
+
+
+def _interval(sentence: str, offset: int, when: Timex, times: list[Timex]) -> str | None:
+    """ "vom 24. bis zum 26. Oktober": the two days as one interval "start/end"."""
+    for first, second in pairwise(times):
+        if when not in (first, second):
+            continue
+        between = sentence[first.end - offset : second.start - offset]
+        if _RANGE_JOIN.match(between) and first.value < second.value:
+            return f"{first.value}/{second.value}"
+    return None
 
 
 def _is_source(before: str, after: str) -> bool:
@@ -156,7 +192,10 @@ def merge_frames(frames: Sequence[Event]) -> list[Event]:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    if a.type != b.type or a.date != b.date:
+    """Same type, and the same date unless one of them only has the article's date."""
+    if a.type != b.type:
+        return False
+    if a.date != b.date and a.date_from_text and b.date_from_text:
         return False
     shared = set(a.participants) & set(b.participants)
     return bool(shared) or (a.place is not None and a.place == b.place)
@@ -168,6 +207,8 @@ def _absorb(event: Event, other: Event) -> None:
         if name not in event.participants:
             event.participants.append(name)
     event.place = event.place or other.place
+    if other.date_from_text and not event.date_from_text:
+        event.date, event.date_from_text = other.date, True
     for article in other.articles:
         if article not in event.articles:
             event.articles.append(article)

@@ -168,11 +168,76 @@ def m004_entities(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_quotes_timexes_events(db: sqlite3.Connection) -> None:
+    """Quotes, time expressions and event frames per article; events merged across articles.
+
+    Quotes, timexes and frames are written with their article. ``events`` is rewritten as
+    a whole after each run: frames of many articles that report one event become one row,
+    its participants named by their canonical entity names.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE quotes (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,      -- offsets into the article's reading text
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,          -- direct, indirect, partial
+            speaker TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            cue TEXT,
+            channel TEXT,                -- where it was said: X, Interview, Videobotschaft
+            antecedent_start INTEGER,    -- the mention a pronoun or role speaker stands for
+            entity_id TEXT,              -- the speaker's entity, set by resolution
+            PRIMARY KEY (article_id, start)
+        ) WITHOUT ROWID;
+        CREATE INDEX quotes_entity ON quotes(entity_id);
+        CREATE TABLE timexes (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,          -- DATE, TIME, DURATION, SET
+            value TEXT NOT NULL,         -- TIMEX3 value
+            PRIMARY KEY (article_id, start)
+        ) WITHOUT ROWID;
+        CREATE TABLE event_frames (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            seq INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            date TEXT,
+            place TEXT,
+            participants TEXT NOT NULL,  -- JSON list of names as printed in the article
+            evidence TEXT NOT NULL,
+            date_from_text INTEGER NOT NULL, -- 1: the text dates it; 0: the article's date
+            PRIMARY KEY (article_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            date TEXT,
+            place TEXT,
+            participants TEXT NOT NULL,  -- JSON list of canonical entity names
+            evidence TEXT NOT NULL,
+            articles TEXT NOT NULL       -- JSON list of article ids
+        ) WITHOUT ROWID;
+        CREATE INDEX events_date ON events(date);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
     m003_dedup_signatures,
     m004_entities,
+    m005_quotes_timexes_events,
 )
 
 

@@ -22,7 +22,12 @@ import numpy as np
 
 from lagebild.dedup import Signature
 from lagebild.errors import Rejected
-from lagebild.model import Article, Mention, Page
+from lagebild.model import Annotations, Article, Entity, Event, Mention, Page, Quote
+from lagebild.resolve.records import MentionDoc, Resolution
+from lagebild.store import entities as entity_tables
+from lagebild.store import events as event_tables
+from lagebild.store import quotes as quote_tables
+from lagebild.store.entities import EntityDetail
 from lagebild.store.migrations import migrate
 
 # Article columns holding JSON lists.
@@ -168,14 +173,14 @@ class Store:
         site_lines: tuple[str, set[str]] | None = None,
         signature: Signature | None = None,
         group_updates: list[GroupUpdate] | None = None,
-        mentions: list[Mention] | None = None,
+        annotations: Annotations | None = None,
     ) -> PutResult:
         """Store a page and its article in one transaction (a no-op if already there).
 
         ``site_lines`` are the line keys the page adds to its site's boilerplate counts,
         ``signature`` its dedup signature, ``group_updates`` the earlier copies whose
-        canonical or inferred date changed, ``mentions`` the entity mentions found in its
-        reading text. All are written in the same transaction, so a crash cannot leave a
+        canonical or inferred date changed, ``annotations`` what the annotate stage found
+        in its reading text. All are written in the same transaction, so a crash cannot leave a
         page counted, signed, grouped or annotated without its article.
         """
         with self.transaction() as db:
@@ -208,11 +213,8 @@ class Store:
                         signature.shingles,
                     ),
                 )
-            db.executemany(
-                "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(article.id, m.start, m.end, m.text, m.label) for m in mentions or []],
-            )
+            if annotations is not None:
+                _insert_annotations(db, article.id, annotations)
             for update in group_updates or []:
                 db.execute(
                     "UPDATE articles SET duplicate_of = ?, published_inferred = CASE "
@@ -278,7 +280,69 @@ class Store:
                 (rejection.source, sha256, rejection.reason.value, rejection.detail, _now()),
             )
 
+    def replace_entities(self, resolution: Resolution) -> None:
+        """Write a resolution of every stored mention, replacing the previous one."""
+        with self.transaction() as db:
+            entity_tables.write_resolution(db, resolution)
+
+    def link_speakers(self) -> None:
+        """Link each quote's speaker to its resolved entity."""
+        with self.transaction() as db:
+            quote_tables.link_speakers(db)
+
+    def replace_events(self, events: list[Event]) -> None:
+        """Write the events merged across the store, replacing the previous ones."""
+        with self.transaction() as db:
+            event_tables.write_events(db, events)
+
     # -- reading -------------------------------------------------------------
+
+    def quotes(
+        self,
+        *,
+        entity_id: str | None = None,
+        articles: list[str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Quotes in date order with speaker entity and article; optionally filtered."""
+        return quote_tables.quote_rows(self.db, entity_id=entity_id, articles=articles, limit=limit)
+
+    def event_frames(self) -> list[tuple[str, Event]]:
+        """(article id, frame) of every stored article, participants as printed."""
+        return event_tables.frames(self.db)
+
+    def printed_names(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """(article id, name as printed) -> (canonical name, type) of its resolved entity."""
+        return event_tables.printed_names(self.db)
+
+    def events(
+        self,
+        *,
+        entity: str | None = None,
+        articles: list[str] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[str, Event]]:
+        """(id, event) in date order, optionally those of one entity or some articles."""
+        return event_tables.event_rows(self.db, entity=entity, articles=articles, limit=limit)
+
+    def mention_docs(self) -> Iterator[MentionDoc]:
+        """Every article's mentions with the reading text they point into, in arrival order."""
+        texts = {article.id: article.reading_text for article in self.articles()}
+        return entity_tables.mention_docs(self.db, texts)
+
+    def entities(
+        self, *, label: str | None = None, limit: int | None = None
+    ) -> list[tuple[Entity, int, int]]:
+        """(entity, mentions, articles), the entities in most articles first."""
+        return entity_tables.entity_rows(self.db, label=label, limit=limit)
+
+    def entity(self, name: str) -> Entity | None:
+        """The entity with this id, name or surface form (case-insensitive), if any."""
+        return entity_tables.find_entity(self.db, name)
+
+    def entity_detail(self, entity: Entity, *, limit: int = 50) -> EntityDetail:
+        """Articles, dated roles and co-occurring entities of ``entity``."""
+        return entity_tables.entity_detail(self.db, entity, limit=limit)
 
     def articles(self, *, limit: int | None = None) -> list[Article]:
         """Stored articles in arrival order."""
@@ -341,6 +405,10 @@ class Store:
             "pages": one("SELECT count(*) FROM pages").fetchone()[0],
             "sources": one("SELECT count(*) FROM sources").fetchone()[0],
             "rejections": one("SELECT count(*) FROM rejections").fetchone()[0],
+            "mentions": one("SELECT count(*) FROM mentions").fetchone()[0],
+            "entities": one("SELECT count(*) FROM entities").fetchone()[0],
+            "quotes": one("SELECT count(*) FROM quotes").fetchone()[0],
+            "events": one("SELECT count(*) FROM events").fetchone()[0],
             "rejections_by_reason": reasons,
             "languages": languages,
             "undated": one("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
@@ -352,6 +420,52 @@ class Store:
         """The number of the last migration applied."""
         row = self.db.execute("SELECT max(version) FROM schema_migrations").fetchone()
         return int(row[0] or 0)
+
+
+def _insert_annotations(db: sqlite3.Connection, article_id: str, found: Annotations) -> None:
+    """Write one article's mentions, quotes, time expressions and event frames."""
+    db.executemany(
+        "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(article_id, m.start, m.end, m.text, m.label) for m in found.mentions],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO quotes (article_id, start, end, text, kind, speaker, "
+        "speaker_start, speaker_end, cue, channel, antecedent_start) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                article_id,
+                *(q.start, q.end, q.text, q.kind),
+                *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
+                *_quote_extras(q),
+            )
+            for q in found.quotes
+        ],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
+        [(article_id, t.start, t.end, t.text, t.type, t.value) for t in found.timexes],
+    )
+    db.executemany(
+        "INSERT INTO event_frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                *(article_id, seq, e.type, e.kind, e.status, e.date, e.place),
+                *(json.dumps(e.participants, ensure_ascii=False), e.evidence),
+                int(e.date_from_text),
+            )
+            for seq, e in enumerate(found.events)
+        ],
+    )
+
+
+def _quote_extras(quote: Quote) -> tuple[str | None, int | None]:
+    """(channel, start of the antecedent mention) when the quote finder gave them."""
+    antecedent = getattr(quote, "antecedent", None)
+    start = antecedent.start if isinstance(antecedent, Mention) else None
+    channel = getattr(quote, "channel", None)
+    return (channel if isinstance(channel, str) else None), start
 
 
 def _signature(row: sqlite3.Row) -> Signature:

@@ -35,6 +35,8 @@ class TrainSettings:
     patience: int = 5000  # steps without a better dev score before stopping
     eval_frequency: int = 1000  # steps between dev evaluations
     train_limit: int = 0  # use only the first N training sentences (0 = all), for ablations
+    extra: list[str] = field(default_factory=list)  # extra labelled data: "hipe"
+    init_tok2vec: str | None = None  # encoder weights from lagebild.train.pretrain
 
     def to_json(self) -> str:
         """The settings as one JSON object, for the training record."""
@@ -116,7 +118,7 @@ maxout_pieces = 3
 path = ${{paths.train}}
 max_length = 0
 gold_preproc = false
-limit = {s.train_limit}
+limit = 0
 augmenter = null
 
 [corpora.dev]

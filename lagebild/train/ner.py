@@ -21,7 +21,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,8 +40,12 @@ from lagebild.annotate.ner_layers import set_gazetteer
 from lagebild.train.config import TrainSettings, render_config
 from lagebild.train.data import DEV_FILE, TRAIN_FILE, Sentence, germeval_dir, read_bioes
 from lagebild.train.gazetteer import build_table
+from lagebild.train.hipe import hipe_sentences
+from lagebild.train.pretrain import encoder
 
 RECORD = "training.json"
+# Extra labelled training sets, read from the benchmark folder.
+EXTRA: dict[str, Callable[[Path], Iterable[Sentence]]] = {"hipe": hipe_sentences}
 MODEL_META = {
     "name": "lagebild_ner_de",
     "description": "German NER (GermEval 2014 outer labels), trained by lagebild.train.ner",
@@ -66,24 +70,40 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_corpus(data_dir: Path, work: Path) -> tuple[Path, Path]:
+def training_sentences(settings: TrainSettings, data_dir: Path) -> list[Sentence]:
+    """The GermEval training sentences (the first ``train_limit``) plus the extra sets."""
+    sentences = list(read_bioes(data_dir / TRAIN_FILE))
+    if settings.train_limit:
+        sentences = sentences[: settings.train_limit]
+    for name in settings.extra:
+        if name not in EXTRA:
+            raise ValueError(f"unknown extra training set {name!r}; expected one of {list(EXTRA)}")
+        sentences.extend(EXTRA[name](data_dir.parent))
+    return sentences
+
+
+def prepare_corpus(settings: TrainSettings, data_dir: Path, work: Path) -> tuple[Path, Path]:
     """Write the training and dev sentences as ``.spacy`` files into ``work``."""
     vocab = spacy.blank("de").vocab
-    paths = []
-    for name in (TRAIN_FILE, DEV_FILE):
-        target = work / (name.split(".")[0] + ".spacy")
-        sentences_to_docbin(read_bioes(data_dir / name), vocab).to_disk(target)
-        paths.append(target)
-    return paths[0], paths[1]
+    train = work / (TRAIN_FILE.split(".")[0] + ".spacy")
+    sentences_to_docbin(training_sentences(settings, data_dir), vocab).to_disk(train)
+    dev = work / (DEV_FILE.split(".")[0] + ".spacy")
+    sentences_to_docbin(read_bioes(data_dir / DEV_FILE), vocab).to_disk(dev)
+    return train, dev
 
 
 def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) -> dict[str, Any]:
     """Train one model into ``out`` and return its training record."""
     started = time.time()
-    train_path, dev_path = prepare_corpus(data_dir, work)
+    train_path, dev_path = prepare_corpus(settings, data_dir, work)
     config_text = render_config(settings, str(train_path), str(dev_path))
     config = Config().from_str(config_text)
     nlp = init_nlp(config, use_gpu=-1)
+    if settings.init_tok2vec:
+        ner = nlp.get_pipe("ner")
+        if not isinstance(ner, TrainablePipe):
+            raise RuntimeError("the config has no trainable ner component")
+        encoder(ner.model).from_bytes(Path(settings.init_tok2vec).read_bytes())
     if settings.gazetteer:
         table = build_table(sent.words for sent in read_bioes(data_dir / TRAIN_FILE))
         ner = nlp.get_pipe("ner")

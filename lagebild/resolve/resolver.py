@@ -1,0 +1,558 @@
+"""The grouping: every kept mention of a batch of articles to one canonical entity.
+
+A numbered cascade, each step using what the earlier ones settled:
+
+1. Clean mentions, repair spans, read roles (:mod:`lagebild.resolve.clean`).
+2. Multi-word names are grouped by their folded key (Kirill Dmitrijew = Kirill
+   Dmitriew); each group is a person or not by the votes of its tagger labels, the kinds
+   of its roles (a "Präsident" is a person, a "Sender" an organisation) and whether its
+   first word opens person names elsewhere. The tagger's labels alone are too noisy
+   ("Wolodymyr Selenskyj" came out ORG in all three seed articles).
+3. Person names merge across spellings: same surname key (or one within
+   ``SURNAME_SIMILARITY``) and compatible given names; Vitali and Wladimir Klitschko
+   stay two people, as do Donald and Donald Trump Jr.
+4. A one-word mention joins a person named in full in the same article (the nearest
+   before it, else the first after it): within an article a surname means the person
+   introduced there.
+5. Other one-word mentions join a person by surname across articles: the only
+   candidate, or the one whose articles share the most co-occurring names and roles
+   with this one, or by far the most frequent. A key that the batch mostly tags as
+   place or organisation ("Washington") keeps its non-person mentions apart.
+6. The rest are places, organisations and others, grouped by an inflection-free key
+   ("Weißen Hauses" = "Weiße Haus"); a genitive joins its base form when that is seen.
+7. Entities get a canonical name (the fullest most frequent form, in the nominative),
+   a type by vote, a readable id, their forms, roles (with article and date), mention
+   counts and co-occurrence counts.
+
+Example::
+
+    >>> from lagebild.model import Mention
+    >>> text = "Kremlchef Wladimir Putin traf Witkoff. Putins Berater schwieg."
+    >>> doc = MentionDoc("a1", text, [Mention("Wladimir Putin", 10, 24, "PER"),
+    ...     Mention("Witkoff", 30, 37, "PER"), Mention("Putins", 39, 45, "PER")], "2025-12-02")
+    >>> result = resolve([doc])
+    >>> [(e.id, e.forms, e.roles) for e in result.entities]  # doctest: +NORMALIZE_WHITESPACE
+    [('per:wladimir-putin', ['Wladimir Putin', 'Putins'], ['Kremlchef']),
+     ('per:witkoff', ['Witkoff'], [])]
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from lagebild.model import Entity, EntityLabel
+from lagebild.resolve.clean import Occ, collect
+from lagebild.resolve.inflect import (
+    Gender,
+    adjective_stem,
+    gender_of_article,
+    gender_of_noun,
+    looks_adjectival,
+    nominative,
+    strip_genitive,
+)
+from lagebild.resolve.names import (
+    SUFFIX_KEY,
+    SURNAME_SIMILARITY,
+    fold,
+    full_key,
+    given_compatible,
+    given_names,
+    jaro_winkler,
+    slug,
+    surname_index,
+)
+from lagebild.resolve.records import Dropped, MentionDoc, Resolution, RoleSighting
+
+# A role's kind counts this many label votes: roles are rarer than labels but surer.
+ROLE_VOTE = 2
+# A surname alone goes to the most frequent of several people with it only when that
+# one has this many times the mentions of the next (Donald vs Melania Trump in news).
+DOMINANCE = 3.0
+# A one-word key is a place or organisation, not a person's surname, when its non-person
+# votes exceed this many times its person votes ("Washington" city vs the president).
+NON_PERSON_RATIO = 2.0
+# Across articles, a one-word mention tagged as no person joins a person only when the
+# batch has its key as a person this many times more often than as anything else.
+PERSON_RATIO = 3.0
+LABELS: tuple[EntityLabel, ...] = ("PER", "ORG", "LOC", "OTH")
+
+
+@dataclass
+class _Cluster:
+    """The mentions of one entity under construction."""
+
+    occs: list[Occ] = field(default_factory=list)
+    person: bool = False
+
+
+class _UnionFind:
+    """Union-find over integers, for merging name groups."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def resolve(docs: Iterable[MentionDoc]) -> Resolution:
+    """Group the mentions of ``docs`` into canonical entities (see the module docstring).
+
+    Runs over a whole batch at once: the more articles, the more spellings, first names
+    and contexts it can tie together. Mentions that are not names are reported in
+    ``Resolution.dropped`` with a reason; every other mention is linked to an entity.
+    """
+    doc_list = list(docs)
+    by_doc, dropped = collect(doc_list)
+    clusters = _group(by_doc)
+    return _build(doc_list, clusters, dropped)
+
+
+def _is_short(occ: Occ) -> bool:
+    """True for a surname alone: one word, or a person's particles and surname ("Le Pen")."""
+    if len(occ.tokens) == 1:
+        return True
+    return occ.label == "PER" and not given_names(occ.tokens) and occ.tokens[-1][:1].isupper()
+
+
+def _votes(occs: Iterable[Occ]) -> Counter[str]:
+    """Type votes of mentions: one per tagger label, ROLE_VOTE per role kind."""
+    votes: Counter[str] = Counter()
+    for occ in occs:
+        votes[occ.label] += 1
+        for role in occ.roles:
+            votes[role.kind] += ROLE_VOTE
+    return votes
+
+
+def _is_person(votes: Counter[str], bonus: int = 0) -> bool:
+    """True when person votes (plus ``bonus``) beat every other type's."""
+    per = votes["PER"] + bonus
+    return per > max(votes["ORG"], votes["LOC"], votes["OTH"])
+
+
+def _group(by_doc: list[list[Occ]]) -> list[_Cluster]:
+    """Steps 2-6: the clusters of mentions, one per entity."""
+    multi: dict[str, list[Occ]] = defaultdict(list)
+    single: list[Occ] = []
+    for occs in by_doc:
+        for occ in occs:
+            if not _is_short(occ):
+                multi[full_key(occ.tokens)].append(occ)
+            else:
+                single.append(occ)
+    first_names = {o.tokens[0] for occs in multi.values() for o in occs if o.label == "PER"}
+
+    # Step 2: person or not, per multi-word key.
+    person_keys: list[str] = []
+    other_keys: list[str] = []
+    for key, occs in multi.items():
+        bonus = sum(1 for o in occs if o.tokens[0] in first_names)
+        (person_keys if _is_person(_votes(occs), bonus) else other_keys).append(key)
+
+    # Step 3: merge person names across spellings.
+    person_of_key = _merge_people(person_keys, multi)
+    people: dict[int, _Cluster] = defaultdict(lambda: _Cluster(person=True))
+    occ_person: dict[int, int] = {}
+    for key, pid in person_of_key.items():
+        for occ in multi[key]:
+            people[pid].occs.append(occ)
+            occ_person[id(occ)] = pid
+
+    # Indexes of people by surname key and by first given name key.
+    by_surname: dict[str, set[int]] = defaultdict(set)
+    by_given: dict[str, set[int]] = defaultdict(set)
+    for person, cluster in people.items():
+        for occ in cluster.occs:
+            s = surname_index(occ.tokens)
+            by_surname[fold(occ.tokens[s])].add(person)
+            given = given_names(occ.tokens)
+            if given:
+                by_given[fold(given[0])].add(person)
+
+    # Votes per surname key of the one-word mentions: is the key mostly a place?
+    key_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for occ in single:
+        key_votes[fold(occ.tokens[-1])].update(_votes([occ]))
+    for cluster in people.values():
+        for occ in cluster.occs:
+            key_votes[fold(occ.tokens[surname_index(occ.tokens)])]["PER"] += 1
+
+    # Step 4: one-word mentions to a person named in full in the same article.
+    rest: list[Occ] = []
+    single_by_doc: dict[int, list[Occ]] = defaultdict(list)
+    for occ in single:
+        single_by_doc[occ.doc].append(occ)
+    for doc_index, singles in single_by_doc.items():
+        full = [o for o in by_doc[doc_index] if id(o) in occ_person]
+        for occ in singles:
+            linked = None
+            if not _place_like(occ, key_votes):
+                linked = _same_article_person(occ, full, occ_person, by_given)
+            if linked is None:
+                rest.append(occ)
+            else:
+                people[linked].occs.append(occ)
+
+    # Step 5: one-word mentions to a person across articles.
+    context = _Context(by_doc, occ_person)
+    surnames = _NearKeys(by_surname)
+    leftover: list[Occ] = []
+    for occ in rest:
+        found = _cross_article_person(
+            occ, surnames, by_surname, by_given, people, context, key_votes
+        )
+        if found is None:
+            leftover.append(occ)
+        else:
+            people[found].occs.append(occ)
+
+    # Step 6: everything else by inflection-free key.
+    others = _group_others(leftover, [o for k in other_keys for o in multi[k]])
+    return [*people.values(), *others]
+
+
+def _merge_people(keys: list[str], multi: dict[str, list[Occ]]) -> dict[str, int]:
+    """Person ids for the multi-word person keys, merged across spellings (step 3)."""
+    parts: list[tuple[str, list[str], str]] = []
+    raw_surnames: list[str] = []
+    for key in keys:
+        tokens = Counter(tuple(o.tokens) for o in multi[key]).most_common(1)[0][0]
+        token_list = list(tokens)
+        s = surname_index(token_list)
+        suffix = " ".join(SUFFIX_KEY.get(t.lower(), t.lower()) for t in token_list[s + 1 :])
+        raw_surnames.append(token_list[s])
+        parts.append((fold(token_list[s]), given_names(token_list), suffix))
+    # A full name in the genitive ("Ursula von der Leyens") keys on its base surname.
+    known = {surname for surname, _, _ in parts}
+    for i, raw in enumerate(raw_surnames):
+        base = strip_genitive(raw)
+        if base is not None and fold(base) in known:
+            parts[i] = (fold(base), parts[i][1], parts[i][2])
+    union = _UnionFind(len(keys))
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    for i, (surname, _, _) in enumerate(parts):
+        by_surname[surname].append(i)
+    near = _NearKeys(by_surname)
+    for a in sorted(by_surname):
+        _merge_block(by_surname[a], parts, union)
+        for b in near.near(a):
+            if a < b:
+                _merge_block(by_surname[a] + by_surname[b], parts, union)
+    return {key: union.find(i) for i, key in enumerate(keys)}
+
+
+def _merge_block(
+    members: list[int], parts: list[tuple[str, list[str], str]], union: _UnionFind
+) -> None:
+    """Union the names of one surname block whose given names are compatible.
+
+    Full given names merge pairwise; a name with an initial only ("S. Witkoff") joins
+    only when one person with a full given name fits, so it never bridges two people.
+    """
+    full = [i for i in members if parts[i][1] and len(parts[i][1][0].rstrip(".")) > 1]
+    initials = [i for i in members if i not in full]
+    for x_index, x in enumerate(full):
+        for y in full[x_index + 1 :]:
+            if parts[x][2] == parts[y][2] and given_compatible(parts[x][1], parts[y][1]):
+                union.union(x, y)
+    for i in initials:
+        fits = {
+            union.find(j)
+            for j in full
+            if parts[i][2] == parts[j][2] and given_compatible(parts[i][1], parts[j][1])
+        }
+        if len(fits) == 1:
+            union.union(i, fits.pop())
+
+
+class _NearKeys:
+    """Keys within SURNAME_SIMILARITY of a key, found in blocks of one 3-letter prefix.
+
+    Spelling variants that folding leaves apart differ late in the word (Lukaschenko,
+    Lukaschenka), so a shared prefix loses few of them and keeps the comparisons few.
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.blocks: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            self.blocks[key[:3]].append(key)
+        self.memo: dict[str, list[str]] = {}
+
+    def near(self, key: str) -> list[str]:
+        """The other keys close to ``key`` (none for keys shorter than 5 letters)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = [
+                other
+                for other in self.blocks.get(key[:3], ())
+                if other != key
+                and len(key) >= 5
+                and len(other) >= 5
+                and abs(len(other) - len(key)) <= 2
+                and jaro_winkler(other, key) >= SURNAME_SIMILARITY
+            ]
+            self.memo[key] = found
+        return found
+
+
+def _surname_keys(token: str) -> list[str]:
+    """The keys a one-word mention may have as a surname: itself, then without genitive."""
+    keys = [fold(token)]
+    base = strip_genitive(token)
+    if base is not None:
+        keys.append(fold(base))
+    return keys
+
+
+def _same_article_person(
+    occ: Occ, full: list[Occ], occ_person: dict[int, int], by_given: dict[str, set[int]]
+) -> int | None:
+    """The person named in full in the same article whom a one-word mention names."""
+    if not full:
+        return None
+    for key in _surname_keys(occ.tokens[-1]):
+        matches = [o for o in full if fold(o.tokens[surname_index(o.tokens)]) == key]
+        if not matches:
+            continue
+        before = [o for o in matches if o.start < occ.start]
+        chosen = before[-1] if before else matches[0]
+        return occ_person[id(chosen)]
+    if occ.label == "PER" and len(occ.tokens) == 1:
+        # Names written family name first ("Xi Jinping ... Xi sagte").
+        key = fold(occ.tokens[0])
+        for o in full:
+            if fold(o.tokens[0]) == key and occ_person[id(o)] in by_given.get(key, ()):
+                return occ_person[id(o)]
+    return None
+
+
+class _Context:
+    """The names around each article, and around each person, to tell people apart."""
+
+    def __init__(self, by_doc: list[list[Occ]], occ_person: dict[int, int]) -> None:
+        self.doc_keys = [{fold(o.tokens[-1]) for o in occs} for occs in by_doc]
+        self.person_keys: dict[int, Counter[str]] = defaultdict(Counter)
+        self.person_roles: dict[int, set[str]] = defaultdict(set)
+        seen: set[tuple[int, int]] = set()
+        for occs in by_doc:
+            for occ in occs:
+                pid = occ_person.get(id(occ))
+                if pid is None:
+                    continue
+                self.person_roles[pid].update(r.text for r in occ.roles)
+                if (pid, occ.doc) not in seen:
+                    seen.add((pid, occ.doc))
+                    self.person_keys[pid].update(self.doc_keys[occ.doc])
+
+    def score(self, occ: Occ, pid: int) -> float:
+        """Shared names of the mention's article and the person's articles, plus roles."""
+        own = fold(occ.tokens[-1])
+        keys = self.person_keys.get(pid, Counter())
+        shared = sum(1 for k in self.doc_keys[occ.doc] if k != own and keys[k])
+        roles = sum(ROLE_VOTE for r in occ.roles if r.text in self.person_roles.get(pid, ()))
+        return float(shared + roles)
+
+
+def _cross_article_person(
+    occ: Occ,
+    surnames: _NearKeys,
+    by_surname: dict[str, set[int]],
+    by_given: dict[str, set[int]],
+    people: dict[int, _Cluster],
+    context: _Context,
+    key_votes: dict[str, Counter[str]],
+) -> int | None:
+    """The person a one-word mention names when no full name is in its article."""
+    token = occ.tokens[-1]
+    key = fold(token)
+    own = _votes([occ])
+    if own["PER"] <= max(own["ORG"], own["LOC"], own["OTH"]):
+        # Tagged as no person and no full name beside it: only a key the batch all but
+        # always has as a person's surname may join that person.
+        votes = key_votes[key]
+        if votes["PER"] < PERSON_RATIO * (votes["ORG"] + votes["LOC"] + votes["OTH"]):
+            return None
+    candidates: set[int] = set()
+    for surname_key in _surname_keys(token):
+        candidates = set(by_surname.get(surname_key, ()))
+        if candidates:
+            break
+    if not candidates:
+        candidates = {pid for near in surnames.near(key) for pid in by_surname[near]}
+    if not candidates and occ.label == "PER" and len(occ.tokens) == 1:
+        for given_key in _surname_keys(token):
+            candidates = {
+                p for p in by_given.get(given_key, ()) if _given_first_person(people[p], given_key)
+            }
+            if candidates:
+                break
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return next(iter(candidates))
+    ranked = sorted(candidates, key=lambda p: (-context.score(occ, p), -len(people[p].occs), p))
+    best, second = ranked[0], ranked[1]
+    if context.score(occ, best) > context.score(occ, second):
+        return best
+    if len(people[best].occs) >= DOMINANCE * len(people[second].occs):
+        return best
+    return None
+
+
+def _place_like(occ: Occ, key_votes: dict[str, Counter[str]]) -> bool:
+    """True for a mention not marked as a person whose key the batch mostly tags as non-person.
+
+    "Washington" tagged LOC stays the city even in an article about George Washington;
+    "Umjerow" tagged ORG once, where the batch mostly has it as a person, joins him.
+    """
+    own = _votes([occ])
+    if own["PER"] > max(own["ORG"], own["LOC"], own["OTH"]):
+        return False
+    votes = key_votes[fold(occ.tokens[-1])]
+    non_person = votes["ORG"] + votes["LOC"] + votes["OTH"]
+    return non_person > NON_PERSON_RATIO * max(votes["PER"], 0.5)
+
+
+def _given_first_person(cluster: _Cluster, key: str) -> bool:
+    """True for a person written family name first, whose first word is ``key``."""
+    return all(fold(o.tokens[0]) == key for o in cluster.occs if len(o.tokens) >= 2)
+
+
+def other_key(tokens: list[str]) -> str:
+    """The inflection-free key of a place or organisation name ("Weißen Hauses")."""
+    parts = []
+    for i, token in enumerate(tokens):
+        if i < len(tokens) - 1 and token[:1].isupper() and looks_adjectival(token):
+            token = adjective_stem(token)
+        parts.append(fold(token))
+    return " ".join(parts)
+
+
+def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
+    """Step 6: places, organisations, others and unplaced names by inflection-free key."""
+    groups: dict[str, list[Occ]] = defaultdict(list)
+    for occ in [*multi, *single]:
+        groups[other_key(occ.tokens)].append(occ)
+    # A genitive joins its base form when the batch has that form.
+    for key in sorted(groups, key=len, reverse=True):
+        occs = groups.get(key)
+        if not occs:
+            continue
+        tokens = occs[0].tokens
+        base = strip_genitive(tokens[-1])
+        head = tokens[-1][:-2] if tokens[-1].endswith("es") else None
+        for candidate in (head, base):
+            if candidate is None:
+                continue
+            target = other_key([*tokens[:-1], candidate])
+            if target != key and target in groups:
+                groups[target].extend(groups.pop(key))
+                break
+    return [_Cluster(occs=occs, person=False) for occs in groups.values()]
+
+
+def _build(docs: list[MentionDoc], clusters: list[_Cluster], dropped: list[Dropped]) -> Resolution:
+    """Step 7: entities, links, sightings, counts."""
+    result = Resolution()
+    result.dropped = list(dropped)
+    named: list[tuple[_Cluster, str, EntityLabel]] = []
+    for cluster in clusters:
+        if not cluster.occs:
+            continue
+        label: EntityLabel
+        if cluster.person:
+            label = "PER"
+        else:
+            votes = _votes(cluster.occs)
+            label = max(LABELS, key=lambda lab: (votes[lab], -LABELS.index(lab)))
+        named.append((cluster, _canonical(cluster, docs), label))
+    named.sort(key=lambda item: (-len(item[0].occs), item[1]))
+    used: set[str] = set()
+    per_doc: dict[int, set[str]] = defaultdict(set)
+    for cluster, name, label in named:
+        entity_id = base_id = f"{label.lower()}:{slug(name)}"
+        n = 2
+        while entity_id in used:
+            entity_id = f"{base_id}-{n}"
+            n += 1
+        used.add(entity_id)
+        forms: list[str] = []
+        roles: Counter[str] = Counter()
+        for occ in sorted(cluster.occs, key=lambda o: (o.doc, o.start)):
+            if occ.surface not in forms:
+                forms.append(occ.surface)
+            doc = docs[occ.doc]
+            result.links[(doc.article_id, occ.key_start)] = entity_id
+            per_doc[occ.doc].add(entity_id)
+            for role in occ.roles:
+                # A role of the wrong kind was read off a neighbouring name.
+                if (role.kind == "PER") != (label == "PER"):
+                    continue
+                roles[role.text] += 1
+                result.sightings.append(
+                    RoleSighting(entity_id, role.text, doc.article_id, doc.published)
+                )
+        ordered_roles = [r for r, _ in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
+        result.entities.append(Entity(entity_id, name, label, forms, ordered_roles))
+        result.mention_counts[entity_id] = len(cluster.occs)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for ids in per_doc.values():
+        ordered = sorted(ids)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] += 1
+    result.cooccurrence = dict(pairs)
+    return result
+
+
+def _canonical(cluster: _Cluster, docs: list[MentionDoc]) -> str:
+    """The fullest most frequent form, in the nominative, without a genitive ending."""
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    surfaces = {o.surface for o in cluster.occs}
+    lasts = {o.tokens[-1] for o in cluster.occs}
+    for index, occ in enumerate(cluster.occs):
+        form = occ.surface
+        base = strip_genitive(occ.tokens[-1])
+        if base is not None and (base in lasts or " ".join([*occ.tokens[:-1], base]) in surfaces):
+            form = " ".join([*occ.tokens[:-1], base])
+        counts[form] += 1
+        first_seen.setdefault(form, index)
+    longest = max(len(f.split()) for f in counts)
+    best = min(
+        (f for f in counts if len(f.split()) == longest),
+        key=lambda f: (-counts[f], first_seen[f]),
+    )
+    if cluster.person or len(best.split()) < 2:
+        return best
+    tokens = best.split()
+    if not any(t[:1].isupper() and looks_adjectival(t) for t in tokens[:-1]):
+        return best
+    return nominative(tokens, _gender(cluster, docs), known_heads=lasts)
+
+
+def _gender(cluster: _Cluster, docs: list[MentionDoc]) -> Gender:
+    """The gender of a name's head noun, from the articles printed before its mentions."""
+    seen: Counter[Gender] = Counter()
+    for occ in cluster.occs:
+        if len(occ.tokens) < 2:
+            continue
+        before = docs[occ.doc].text[max(0, occ.start - 12) : occ.start].split()
+        gender = gender_of_article(before[-1] if before else None, occ.tokens[0])
+        if gender is not None:
+            seen[gender] += 1
+    if seen:
+        return seen.most_common(1)[0][0]
+    return gender_of_noun(cluster.occs[0].tokens[-1])

@@ -1,0 +1,170 @@
+"""Entity tables: mentions read back for resolution, resolutions written, entities looked up.
+
+Resolution runs over every mention in the store at once, so its result replaces the
+entity tables as a whole, in one transaction: a reader sees the old entities or the new
+ones, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lagebild.model import Entity, Mention
+from lagebild.resolve.records import MentionDoc, Resolution
+
+
+@dataclass
+class EntityDetail:
+    """One entity with what the store knows around it, for the CLI, the API and the UI."""
+
+    entity: Entity
+    mentions: int
+    articles: list[dict[str, Any]] = field(default_factory=list)  # id, title, published
+    roles: list[dict[str, Any]] = field(default_factory=list)  # role, article_id, published
+    cooccurring: list[dict[str, Any]] = field(default_factory=list)  # id, name, type, articles
+
+
+def mention_docs(db: sqlite3.Connection, reading_texts: dict[str, str]) -> Iterator[MentionDoc]:
+    """Each article's mentions with its reading text and date, in arrival order.
+
+    ``reading_texts`` maps article ids to the text the mentions point into; articles
+    without one are skipped.
+    """
+    rows = db.execute(
+        "SELECT m.article_id, m.start, m.end, m.text, m.label, "
+        "coalesce(a.published, a.published_inferred) AS published "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.start"
+    )
+    current: MentionDoc | None = None
+    for row in rows:
+        article_id = row["article_id"]
+        if current is None or current.article_id != article_id:
+            if current is not None:
+                yield current
+            text = reading_texts.get(article_id)
+            current = (
+                MentionDoc(article_id, text, [], row["published"]) if text is not None else None
+            )
+            if current is None:
+                continue
+        current.mentions.append(Mention(row["text"], row["start"], row["end"], row["label"]))
+    if current is not None:
+        yield current
+
+
+def write_resolution(db: sqlite3.Connection, resolution: Resolution) -> None:
+    """Replace the entity tables with ``resolution`` (inside the caller's transaction)."""
+    articles: dict[str, set[str]] = {}
+    for (article_id, _start), entity_id in resolution.links.items():
+        articles.setdefault(entity_id, set()).add(article_id)
+    db.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
+    db.execute("DELETE FROM entity_roles")
+    db.execute("DELETE FROM entities")
+    db.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                e.id,
+                e.name,
+                e.type,
+                json.dumps(e.forms, ensure_ascii=False),
+                json.dumps(e.roles, ensure_ascii=False),
+                resolution.mention_counts.get(e.id, 0),
+                len(articles.get(e.id, ())),
+            )
+            for e in resolution.entities
+        ],
+    )
+    db.executemany(
+        "UPDATE mentions SET entity_id = ? WHERE article_id = ? AND start = ?",
+        [
+            (entity_id, article_id, start)
+            for (article_id, start), entity_id in resolution.links.items()
+        ],
+    )
+    db.executemany(
+        "INSERT INTO entity_roles VALUES (?, ?, ?, ?)",
+        [(s.entity_id, s.role, s.article_id, s.published) for s in resolution.sightings],
+    )
+
+
+def entity_rows(
+    db: sqlite3.Connection, *, label: str | None = None, limit: int | None = None
+) -> list[tuple[Entity, int, int]]:
+    """Entities with their mention and article counts, most mentioned first."""
+    sql = "SELECT * FROM entities"
+    params: list[Any] = []
+    if label is not None:
+        sql += " WHERE type = ?"
+        params.append(label)
+    sql += " ORDER BY articles DESC, mentions DESC, name"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [(_entity(row), row["mentions"], row["articles"]) for row in db.execute(sql, params)]
+
+
+def find_entity(db: sqlite3.Connection, name: str) -> Entity | None:
+    """The entity with this id, canonical name or surface form (case-insensitive)."""
+    row = db.execute(
+        "SELECT * FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
+        "ORDER BY mentions DESC LIMIT 1",
+        (name, name),
+    ).fetchone()
+    if row is None:
+        wanted = name.casefold()
+        for candidate in db.execute("SELECT * FROM entities ORDER BY mentions DESC"):
+            if any(form.casefold() == wanted for form in json.loads(candidate["forms"])):
+                row = candidate
+                break
+    return _entity(row) if row is not None else None
+
+
+def entity_detail(db: sqlite3.Connection, entity: Entity, *, limit: int = 50) -> EntityDetail:
+    """Articles, dated roles and co-occurring entities of one entity."""
+    mentions = db.execute(
+        "SELECT count(*) FROM mentions WHERE entity_id = ?", (entity.id,)
+    ).fetchone()[0]
+    articles = [
+        dict(row)
+        for row in db.execute(
+            "SELECT a.id, a.title, coalesce(a.published, a.published_inferred) AS published, "
+            "count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = ? GROUP BY a.id ORDER BY published, a.seq LIMIT ?",
+            (entity.id, limit),
+        )
+    ]
+    roles = [
+        dict(row)
+        for row in db.execute(
+            "SELECT role, article_id, published FROM entity_roles WHERE entity_id = ? "
+            "ORDER BY published, role",
+            (entity.id,),
+        )
+    ]
+    cooccurring = [
+        dict(row)
+        for row in db.execute(
+            "SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS articles "
+            "FROM mentions m JOIN mentions o ON o.article_id = m.article_id "
+            "JOIN entities e ON e.id = o.entity_id "
+            "WHERE m.entity_id = ? AND o.entity_id != ? "
+            "GROUP BY e.id ORDER BY articles DESC, e.name LIMIT ?",
+            (entity.id, entity.id, limit),
+        )
+    ]
+    return EntityDetail(entity, mentions, articles, roles, cooccurring)
+
+
+def _entity(row: sqlite3.Row) -> Entity:
+    return Entity(
+        id=row["id"],
+        name=row["name"],
+        type=row["type"],
+        forms=json.loads(row["forms"]),
+        roles=json.loads(row["roles"]),
+    )

@@ -1,0 +1,6 @@
+"""The web UI and JSON API over a store, read-only: ``lagebild serve`` runs it."""
+
+from lagebild.web.app import create_app
+from lagebild.web.common import WebSettings
+
+__all__ = ["WebSettings", "create_app"]

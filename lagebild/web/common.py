@@ -1,0 +1,99 @@
+"""What the pages and the API share: settings, the read-only connection, filters, templates."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Query, Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from lagebild import __version__
+from lagebild.web.queries import ArticleFilter, open_readonly
+
+# Largest page of a list the API hands out; bigger requests get a 422 saying so.
+MAX_LIMIT = 500
+# Longest search query accepted; longer ones are no search a person typed.
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Limits of the server, each with its default.
+
+    ``allowed_hosts``: Host header names accepted (any when None); a server bound to
+    localhost accepts only local names, so a web page elsewhere cannot reach the
+    store through DNS rebinding.
+    """
+
+    request_timeout_s: float = 10.0
+    max_body_bytes: int = 16_384
+    max_url_bytes: int = 8_192
+    allowed_hosts: frozenset[str] | None = None
+
+
+def store_db(request: Request) -> Iterator[sqlite3.Connection]:
+    """A read-only connection for one request, with the request's deadline; closed after."""
+    settings: WebSettings = request.app.state.settings
+    db = open_readonly(request.app.state.db_path, timeout_s=settings.request_timeout_s)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+DB = Annotated[sqlite3.Connection, Depends(store_db)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+
+
+def article_filter(
+    date_from: Annotated[
+        date | None, Query(alias="from", description="First date, YYYY-MM-DD (inclusive).")
+    ] = None,
+    date_to: Annotated[
+        date | None, Query(alias="to", description="Last date, YYYY-MM-DD (inclusive).")
+    ] = None,
+    outlet: Annotated[str | None, Query(max_length=200, description="Outlet, exactly.")] = None,
+    entity: Annotated[
+        str | None, Query(max_length=200, description="Only articles naming this entity id.")
+    ] = None,
+) -> ArticleFilter:
+    """The filters from the query string; dates are the printed or inferred article date."""
+    return ArticleFilter(date_from, date_to, outlet or None, entity or None)
+
+
+Filters = Annotated[ArticleFilter, Depends(article_filter)]
+
+
+def _when(value: str | None) -> str:
+    """An ISO date or date-time as shown: the date, and the time to the minute."""
+    if not value:
+        return ""
+    return value[:16].replace("T", " ")
+
+
+def _query(params: dict[str, Any]) -> str:
+    """A query string from the parameters that have a value."""
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, autoescaped: every value from the store is shown as text."""
+    env = Environment(
+        loader=PackageLoader("lagebild.web", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+    env.filters["query"] = _query
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)

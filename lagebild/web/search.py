@@ -1,0 +1,164 @@
+"""Full-text search for the web: German-aware queries, snippets, facets by month and outlet.
+
+The index (FTS5, ``unicode61 remove_diacritics 2``) folds accents, so ä = a; a German
+reader also types ae for ä and ss for ß, and expects a word to find its inflected
+forms. ``fts_query`` turns what was typed into a query that does both, with every word
+quoted so nothing typed is run as FTS syntax.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import date
+
+from lagebild.web.queries import (
+    EFFECTIVE_DATE,
+    SUMMARY_COLUMNS,
+    ArticleFilter,
+    ArticleSummary,
+    Listing,
+    summary_of,
+)
+
+# Markers the FTS snippet puts around matches; control characters never in article text.
+MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
+# At most this many search words are used; more only slow the query down.
+MAX_SEARCH_TERMS = 12
+
+
+@dataclass(frozen=True)
+class SnippetPart:
+    """A piece of a search snippet; ``match`` marks the words that matched."""
+
+    text: str
+    match: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result."""
+
+    article: ArticleSummary
+    snippet: list[SnippetPart]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a facet, its hit count, and the filters that select it."""
+
+    value: str
+    label: str
+    count: int
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of search hits with facets by month and outlet."""
+
+    query: str
+    fts: str | None
+    hits: Listing[SearchHit]
+    months: list[Facet]
+    outlets: list[Facet]
+
+
+# Spellings a German reader types for the same word: the index folds accents
+# (ä = a), not ß or the ae/oe/ue transliterations, so the query adds those variants.
+_TRANSLITERATIONS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"), ("ß", "ss"))
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query for what a person typed; None when nothing searchable is left.
+
+    Each word is matched as a prefix, so "Gespräch" also finds "Gespräche" and
+    "Gesprächen", with its ß and ae/oe/ue spellings as alternatives; a phrase in double
+    quotes is matched as written. Every word is quoted, so FTS syntax typed by the user
+    (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
+    """
+    terms: list[str] = []
+    for match in _TERM.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            if any(ch.isalnum() for ch in phrase):
+                terms.append(_quoted(phrase))
+            continue
+        word = word.strip("\"'.,;:!?()[]{}«»„“”‚‘’")
+        if not any(ch.isalnum() for ch in word):
+            continue
+        variants = {word.lower()}
+        for plain, german in _TRANSLITERATIONS:
+            variants |= {v.replace(plain, german) for v in variants if plain in v}
+        alternatives = " OR ".join(_quoted(v) + "*" for v in sorted(variants))
+        terms.append(f"({alternatives})" if len(variants) > 1 else alternatives)
+    return " AND ".join(terms[:MAX_SEARCH_TERMS]) or None
+
+
+def _snippet(text: str) -> list[SnippetPart]:
+    """Snippet text split at the match markers FTS put in."""
+    parts: list[SnippetPart] = []
+    for i, piece in enumerate(re.split(f"[{MATCH_OPEN}{MATCH_CLOSE}]", text)):
+        if piece:
+            parts.append(SnippetPart(piece, match=i % 2 == 1))
+    return parts
+
+
+def search(
+    db: sqlite3.Connection, query: str, filters: ArticleFilter, *, limit: int, offset: int
+) -> SearchResult:
+    """Full-text search with snippets and facets; best matches first (title counts most).
+
+    Each facet counts hits under every filter but its own, so picking an outlet still
+    shows how the hits spread over the other outlets.
+    """
+    fts = fts_query(query)
+    if fts is None:
+        return SearchResult(query, None, Listing(0, limit, offset, []), [], [])
+    base = (
+        "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?"
+    )
+    where, params = filters.where()
+    total = db.execute(f"SELECT count(*) {base} AND {where}", [fts, *params]).fetchone()[0]
+    rows = db.execute(
+        f"SELECT {SUMMARY_COLUMNS}, snippet(articles_fts, -1, ?, ?, ' … ', 24) AS snip "
+        f"{base} AND {where} ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.seq "
+        "LIMIT ? OFFSET ?",
+        [MATCH_OPEN, MATCH_CLOSE, fts, *params, limit, offset],
+    )
+    hits = [SearchHit(summary_of(row), _snippet(row["snip"] or "")) for row in rows]
+
+    undated = replace(filters, date_from=None, date_to=None)
+    where, params = undated.where()
+    months = []
+    for month, n in db.execute(
+        f"SELECT substr({EFFECTIVE_DATE}, 1, 7) AS month, count(*) {base} AND {where} "
+        "GROUP BY month ORDER BY month IS NULL, month DESC",
+        [fts, *params],
+    ):
+        if month is None or not re.fullmatch(r"\d{4}-\d{2}", month):
+            months.append(Facet("", "undated", int(n), {}))
+            continue
+        year, mon = int(month[:4]), int(month[5:])
+        last = calendar.monthrange(year, mon)[1]
+        span = replace(filters, date_from=date(year, mon, 1), date_to=date(year, mon, last))
+        months.append(Facet(month, month, int(n), span.params()))
+
+    anywhere = replace(filters, outlet=None)
+    where, params = anywhere.where()
+    outlet_facets = [
+        Facet(str(name), str(name), int(n), replace(filters, outlet=str(name)).params())
+        for name, n in db.execute(
+            f"SELECT a.outlet, count(*) {base} AND {where} AND a.outlet IS NOT NULL "
+            "GROUP BY a.outlet ORDER BY 2 DESC, 1",
+            [fts, *params],
+        )
+    ]
+    return SearchResult(query, fts, Listing(int(total), limit, offset, hits), months, outlet_facets)

@@ -1,0 +1,89 @@
+"""Speed and memory of dedup and clustering on real German texts (slow; one core).
+
+Run with ``taskset -c 0 .venv/bin/pytest -m slow tests/test_cluster_speed.py -s``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import resource
+import time
+
+import pytest
+
+from lagebild.cluster import StoryClusterer
+from lagebild.dedup import Deduplicator
+from lagebild.eval.benchdata import default_data_dir
+from lagebild.eval.duplicates import Item, build
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def items() -> list[Item]:
+    data = default_data_dir()
+    if not (data / "gnad10k_test" / "test.csv").is_file():
+        pytest.skip(f"benchdata not found at {data}")
+    return build(data)
+
+
+def articles_per_second(run: object, count: int) -> float:
+    """CPU seconds of this process, so other jobs on the core do not count."""
+    start = time.process_time()
+    run()  # type: ignore[operator]
+    return count / (time.process_time() - start)
+
+
+def test_speed_dedup_at_least_5000_per_second(items: list[Item], benchmark: object) -> None:
+    def run() -> None:
+        dedup = Deduplicator()
+        for item in items:
+            dedup.add(item.id, item.text, item.date)
+
+    rate = articles_per_second(run, len(items))
+    print(f"dedup: {rate:.0f} articles/s")
+    benchmark(run)  # type: ignore[operator]
+    assert rate >= 5000
+
+
+def test_speed_cluster_at_least_1000_per_second(items: list[Item], benchmark: object) -> None:
+    def run() -> None:
+        clusterer = StoryClusterer()
+        for item in items:
+            clusterer.add(item.id, item.title, item.text, item.when)
+
+    rate = articles_per_second(run, len(items))
+    print(f"cluster (no embeddings): {rate:.0f} articles/s")
+    benchmark(run)  # type: ignore[operator]
+    assert rate >= 1000
+
+
+def stream_rss(items: list[Item], total: int, per_day: int = 1000) -> dict[int, int]:
+    """Peak RSS (MB) after 10k and ``total`` articles of a long stream through both stages.
+
+    The stream cycles the benchmark texts with a few words changed (so they are not
+    copies of each other) and dates advancing ``per_day`` articles a day.
+    """
+    dedup, clusterer = Deduplicator(), StoryClusterer()
+    rng = random.Random(7)
+    start = dt.date(2025, 1, 1)
+    peaks: dict[int, int] = {}
+    for n in range(total):
+        item = items[n % len(items)]
+        words = item.text.split(" ")
+        for _ in range(max(1, len(words) // 3)):
+            words[rng.randrange(len(words))] = f"w{rng.randrange(10**6)}"
+        text = " ".join(words)
+        date = (start + dt.timedelta(days=n // per_day)).isoformat()
+        dedup.add(f"{n}", text, date)
+        clusterer.add(f"{n}", item.title, text, date)
+        if n + 1 in (10_000, total):
+            peaks[n + 1] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return peaks
+
+
+def test_memory_flat_over_100k_articles(items: list[Item]) -> None:
+    peaks = stream_rss(items, 100_000)
+    print(f"peak RSS MB: {peaks}")
+    assert peaks[100_000] < 1.5 * peaks[10_000]

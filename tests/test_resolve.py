@@ -1,0 +1,261 @@
+"""Unit tests of the resolve stage: keys, inflection, roles, grouping, confusable pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from lagebild.model import Mention
+from lagebild.resolve import MentionDoc, resolve
+from lagebild.resolve.inflect import nominative, role_nominative
+from lagebild.resolve.names import fold, given_compatible
+from lagebild.resolve.roles import find_roles
+
+
+def _doc(
+    article_id: str, text: str, *names: tuple[str, str], published: str | None = None
+) -> MentionDoc:
+    """A doc whose mentions are the given (surface, label) pairs, found in order."""
+    mentions: list[Mention] = []
+    cursor = 0
+    for surface, label in names:
+        start = text.index(surface, cursor)
+        cursor = start + len(surface)
+        mentions.append(Mention(surface, start, cursor, label))  # type: ignore[arg-type]
+    return MentionDoc(article_id, text, mentions, published)
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Selenskyj", "Selenski", "Zelensky", "Zelenskyy", "Zelenskiy"],
+        ["Dmitrijew", "Dmitriew", "Dmitriev"],
+        ["Umjerow", "Umerov"],
+        ["Lawrow", "Lavrov"],
+        ["Chodorkowski", "Khodorkovsky"],
+        ["Erdoğan", "Erdogan"],
+        ["Klitschko", "Klychko"],
+        ["Nawalny", "Navalny", "Nawalnyj"],
+        ["Chamenei", "Khamenei"],
+        ["al-Assad", "Assad"],
+    ],
+)
+def test_names_fold_transliterations(variants: list[str]) -> None:
+    assert len({fold(v) for v in variants}) == 1
+
+
+def test_names_fold_keeps_different_names_apart() -> None:
+    assert fold("Putin") != fold("Peskow")
+    assert fold("Vitali") != fold("Wladimir")
+
+
+def test_names_given_compatible() -> None:
+    assert given_compatible(["Steve"], ["Steven"])
+    assert given_compatible(["Wladimir"], ["Vladimir"])
+    assert given_compatible(["S."], ["Steve"])
+    assert given_compatible(["Joe"], ["Joseph"])
+    assert not given_compatible(["Vitali"], ["Wladimir"])
+    assert not given_compatible(["George", "W."], ["George", "H.", "W."])
+
+
+def test_inflect_nominative_of_adjective_names() -> None:
+    assert nominative(["Weißen", "Hauses"], "n", {"Haus"}) == "Weißes Haus"
+    assert nominative(["Europäischen", "Rates"], "m", {"Rat"}) == "Europäischer Rat"
+    assert nominative(["Koalition", "der", "Willigen"], "f") == "Koalition der Willigen"
+
+
+def test_inflect_role_nominative() -> None:
+    assert role_nominative([], "US-Sondergesandten", "den") == ["US-Sondergesandter"]
+    assert role_nominative(["russischen"], "Präsidenten", "dem") == ["russischer", "Präsident"]
+    assert role_nominative([], "Beauftragte", "die") == ["Beauftragte"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Der US-Sondergesandte Steve Witkoff kam.", "Steve Witkoff", "US-Sondergesandter"),
+        ("Treffen mit Kremlchef Wladimir Putin.", "Wladimir Putin", "Kremlchef"),
+        (
+            "mit dem russischen Präsidenten Wladimir Putin.",
+            "Wladimir Putin",
+            "russischer Präsident",
+        ),
+        (
+            "Es sprachen Jared Kushner, der Schwiegersohn von Präsident Donald Trump, und andere.",
+            "Jared Kushner",
+            "Schwiegersohn von Präsident Donald Trump",
+        ),
+        (
+            "um den Sekretär des nationalen Sicherheitsrats Rustem Umjerow und",
+            "Rustem Umjerow",
+            "Sekretär des nationalen Sicherheitsrats",
+        ),
+        ("Das berichtet das Nachrichtenportal Axios.", "Axios", "Nachrichtenportal"),
+    ],
+)
+def test_roles_found(text: str, name: str, role: str) -> None:
+    start = text.index(name)
+    assert role in [r.text for r in find_roles(text, start, start + len(name))]
+
+
+def test_roles_genitive_person_moves_behind() -> None:
+    text = "Putins außenpolitischer Berater Juri Uschakow sagte das."
+    start = text.index("Juri")
+    roles = find_roles(text, start, start + len("Juri Uschakow"), [(0, 6, "PER")])
+    assert [r.text for r in roles] == ["außenpolitischer Berater Putins"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Der Präsident sagte am Montag, Merkel habe recht.", "Ein Gespräch mit Merkel endete."],
+)
+def test_roles_none_without_role_phrase(text: str) -> None:
+    start = text.index("Merkel")
+    assert find_roles(text, start, start + 6) == []
+
+
+def test_resolver_surname_and_full_name_across_articles() -> None:
+    docs = [
+        _doc(
+            "a",
+            "Der US-Sondergesandte Steve Witkoff reiste nach Moskau.",
+            ("Steve Witkoff", "PER"),
+            ("Moskau", "LOC"),
+            published="2025-12-02",
+        ),
+        _doc(
+            "b",
+            "Witkoff traf Putin. Witkoffs Bericht kam später.",
+            ("Witkoff", "PER"),
+            ("Putin", "PER"),
+            ("Witkoffs", "PER"),
+        ),
+    ]
+    result = resolve(docs)
+    entity = result.entity("per:steve-witkoff")
+    assert entity.name == "Steve Witkoff"
+    assert set(entity.forms) == {"Steve Witkoff", "Witkoff", "Witkoffs"}
+    assert entity.roles == ["US-Sondergesandter"]
+    assert result.links[("b", 0)] == "per:steve-witkoff"
+    assert result.mention_counts["per:steve-witkoff"] == 3
+    sighting = result.sightings[0]
+    assert (sighting.role, sighting.article_id, sighting.published) == (
+        "US-Sondergesandter",
+        "a",
+        "2025-12-02",
+    )
+
+
+def test_resolver_transliterations_merge() -> None:
+    docs = [
+        _doc("a", "Kirill Dmitrijew sagte das.", ("Kirill Dmitrijew", "PER")),
+        _doc("b", "Kirill Dmitriev said so.", ("Kirill Dmitriev", "PER")),
+        _doc("c", "Laut Dmitriew ist das so.", ("Dmitriew", "PER")),
+    ]
+    result = resolve(docs)
+    people = [e for e in result.entities if e.type == "PER"]
+    assert len(people) == 1
+    assert people[0].name == "Kirill Dmitrijew"
+
+
+def test_resolver_confusable_people_stay_apart() -> None:
+    docs = [
+        _doc(
+            "a",
+            "Vitali Klitschko sprach in Kiew. Klitschko sagte ...",
+            ("Vitali Klitschko", "PER"),
+            ("Kiew", "LOC"),
+            ("Klitschko", "PER"),
+        ),
+        _doc(
+            "b",
+            "Wladimir Klitschko boxte. Klitschko gewann.",
+            ("Wladimir Klitschko", "PER"),
+            ("Klitschko", "PER"),
+        ),
+        _doc(
+            "c",
+            "Donald Trump und Melania Trump reisten.",
+            ("Donald Trump", "PER"),
+            ("Melania Trump", "PER"),
+        ),
+        _doc("d", "Donald Trump Jr. sprach.", ("Donald Trump Jr.", "PER")),
+    ]
+    result = resolve(docs)
+    names = sorted(e.name for e in result.entities if e.type == "PER")
+    assert names == [
+        "Donald Trump",
+        "Donald Trump Jr.",
+        "Melania Trump",
+        "Vitali Klitschko",
+        "Wladimir Klitschko",
+    ]
+    assert result.links[("a", 33)] == result.links[("a", 0)]
+    assert result.links[("b", 26)] == result.links[("b", 0)]
+
+
+def test_resolver_place_and_person_with_one_name_stay_apart() -> None:
+    docs = [
+        _doc(
+            "a",
+            "George Washington war Präsident. Washington sagte ...",
+            ("George Washington", "PER"),
+            ("Washington", "PER"),
+        ),
+        _doc("b", "Die Delegation reiste nach Washington.", ("Washington", "LOC")),
+        _doc("c", "In Washington wurde verhandelt.", ("Washington", "LOC")),
+    ]
+    result = resolve(docs)
+    assert result.links[("b", 27)] == result.links[("c", 3)] == "loc:washington"
+    assert result.links[("a", 33)] == "per:george-washington"
+
+
+def test_resolver_inflected_organisation_name() -> None:
+    docs = [
+        _doc("a", "Das Weiße Haus schwieg.", ("Weiße Haus", "ORG")),
+        _doc("b", "Ein Sprecher des Weißen Hauses sagte das.", ("Weißen Hauses", "ORG")),
+        _doc("c", "Im Weißen Haus wurde beraten.", ("Weißen Haus", "LOC")),
+    ]
+    result = resolve(docs)
+    assert len(result.entities) == 1
+    assert result.entities[0].name == "Weißes Haus"
+    assert result.entities[0].id == "org:weisses-haus"
+
+
+def test_resolver_drops_noise_with_reasons() -> None:
+    text = "Er schrieb auf X. Wozu das führe, sagte Merkel nicht."
+    doc = _doc("a", text, ("X.", "OTH"), ("Wozu", "PER"), ("Merkel", "PER"))
+    result = resolve([doc])
+    assert [(d.text, d.reason) for d in result.dropped] == [
+        ("X.", "too_short"),
+        ("Wozu", "function_word"),
+    ]
+    assert [e.name for e in result.entities] == ["Merkel"]
+
+
+def test_resolver_cooccurrence_counts_articles() -> None:
+    docs = [
+        _doc("a", "Putin traf Trump.", ("Putin", "PER"), ("Trump", "PER")),
+        _doc(
+            "b",
+            "Putin traf Trump wieder. Putin lachte.",
+            ("Putin", "PER"),
+            ("Trump", "PER"),
+            ("Putin", "PER"),
+        ),
+    ]
+    result = resolve(docs)
+    assert result.cooccurrence == {("per:putin", "per:trump"): 2}
+    assert result.mention_counts["per:putin"] == 3
+
+
+def test_resolver_is_deterministic() -> None:
+    docs = [
+        _doc(
+            "a",
+            "Kremlchef Wladimir Putin traf Witkoff.",
+            ("Wladimir Putin", "PER"),
+            ("Witkoff", "PER"),
+        ),
+        _doc("b", "Putins Sprecher schwieg.", ("Putins", "PER")),
+    ]
+    assert resolve(docs) == resolve(docs)
