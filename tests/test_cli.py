@@ -240,3 +240,48 @@ def test_cli_annotate_jsonl_keeps_order_and_names_bad_lines(runner: CliRunner) -
 def test_cli_annotate_rejects_a_bad_date(runner: CliRunner) -> None:
     result = runner.invoke(main, ["annotate", "--date", "22.12.2025"], input="Text.")
     assert result.exit_code == 2 and "--date" in result.output
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> str:
+    db = str(tmp_path_factory.mktemp("seeds") / "s.sqlite")
+    assert CliRunner().invoke(main, ["ingest", str(seeds_dir), "--db", db]).exit_code == 0
+    return db
+
+
+def test_cli_events_of_an_entity(runner: CliRunner, seeds_db: str) -> None:
+    result = runner.invoke(main, ["events", "--db", seeds_db, "--entity", "Putin", "--json"])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output)
+    assert events and all("Wladimir Putin" in e["participants"] for e in events)
+    assert any(e["place"] == "Alaska" and e["type"] == "summit" for e in events)
+    dates = [e["date"] for e in events if e["date"]]
+    assert dates == sorted(dates)
+
+
+def test_cli_quotes_of_a_speaker_by_any_form(runner: CliRunner, seeds_db: str) -> None:
+    result = runner.invoke(main, ["quotes", "--db", seeds_db, "--speaker", "Dmitriew", "--json"])
+    assert result.exit_code == 0, result.output
+    quotes = json.loads(result.output)
+    assert quotes and {q["speaker_entity"] for q in quotes} == {"Kirill Dmitrijew"}
+    assert any(q["kind"] == "direct" and "Nächstes Mal" in q["text"] for q in quotes)
+
+
+def test_cli_timeline_formats(runner: CliRunner, seeds_db: str) -> None:
+    as_json = runner.invoke(
+        main, ["timeline", "--db", seeds_db, "--entity", "Witkoff", "--format", "json"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    assert data["title"] == "Steve Witkoff"
+    kinds = {entry["kind"] for entry in data["entries"]}
+    assert kinds == {"event", "quote"}
+    dated = [e["date"] for e in data["entries"] if e["date"]]
+    assert dated == sorted(dated)
+    markdown = runner.invoke(
+        main, ["timeline", "--db", seeds_db, "--entity", "Witkoff", "--format", "markdown"]
+    )
+    assert markdown.output.startswith("# Steve Witkoff\n")
+    assert markdown.output.count("\n- **") == len(data["entries"])
+    missing = runner.invoke(main, ["timeline", "--db", seeds_db, "--entity", "Niemand"])
+    assert missing.exit_code == 4
