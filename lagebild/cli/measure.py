@@ -128,3 +128,78 @@ def eval_ner_cmd(gold: Path, predictions: Path, model: Path | None, limit: int |
         message = str(exc) if str(gold) in str(exc) else f"{gold}: {exc}"
         raise click.ClickException(message) from None
     print_json(report)
+
+
+@eval_group.command("timex")
+@DATA_OPTION
+def eval_timex_cmd(data_dir: Path | None) -> None:
+    """Time expressions on WikiWarsDE: extraction F1 (lenient, strict) and value accuracy.
+
+    \b
+    Example:
+      lagebild eval timex --data ../shared/benchdata
+    """
+    from lagebild.eval.timex import evaluate_timex
+
+    print_json(evaluate_timex(_data_dir(data_dir)))
+
+
+@eval_group.command("quotes")
+@DATA_OPTION
+@LIMIT_OPTION
+@click.option("--split", type=click.Choice(["train", "dev"]), default="dev", show_default=True)
+def eval_quotes_cmd(data_dir: Path | None, limit: int | None, split: str) -> None:
+    """Quotes and speakers on German Wikinews: direct and indirect P/R/F1, speaker accuracy.
+
+    \b
+    Example:
+      lagebild eval quotes --data ../shared/benchdata --split dev
+    """
+    from lagebild.eval.quotes import evaluate_quotes
+
+    print_json(evaluate_quotes(_data_dir(data_dir), split=split, limit=limit))
+
+
+@eval_group.command("resolve")
+@click.option(
+    "--label-noise",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Share of mention labels replaced by a wrong one, as a tagger would.",
+)
+def eval_resolve_cmd(label_noise: float) -> None:
+    """Name variants resolved into entities: merge precision and recall on the variant set.
+
+    \b
+    Example:
+      lagebild eval resolve --label-noise 0.25
+    """
+    from lagebild.eval.resolve import evaluate_resolution
+
+    print_json(evaluate_resolution(label_noise=label_noise))
+
+
+@eval_group.command("events")
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("../shared/seeds"),
+    show_default=True,
+)
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/gold/seeds.gold.json"),
+    show_default=True,
+)
+def eval_events_cmd(seeds: Path, gold: Path) -> None:
+    """Events of the seed pages against their hand annotation (date and place or people).
+
+    \b
+    Example:
+      lagebild eval events --seeds ../shared/seeds --gold ../shared/gold/seeds.gold.json
+    """
+    from lagebild.eval.events import evaluate_seed_events
+
+    print_json(evaluate_seed_events(seeds, gold))
