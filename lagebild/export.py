@@ -30,7 +30,8 @@ def export_json(store: Store) -> dict[str, Any]:
     """Everything the store holds, as the contract's top-level object.
 
     Stories, storylines, entities, quotes and events are the lists the store holds;
-    each entity has the contract's ``id, name, type, forms, roles`` and its counts.
+    each entity has the contract's ``id, name, type, forms, roles`` and its counts, each
+    event ``type, date, place, participants`` (canonical names) and ``articles``.
     """
     sources: dict[str, list[str]] = {}
     rows = store.db.execute(
@@ -41,12 +42,36 @@ def export_json(store: Store) -> dict[str, Any]:
         sources.setdefault(article_id, []).append(source)
     return {
         "articles": [article_record(a, sources.get(a.id, [a.source])) for a in store.articles()],
-        "stories": [],
-        "storylines": [],
+        "stories": [_with_articles(row, store, "story") for row in store.stories()],
+        "storylines": [_storyline(row, store) for row in store.storylines()],
         "entities": [
             {**to_dict(entity), "mentions": mentions, "articles": articles}
             for entity, mentions, articles in store.entities()
         ],
-        "quotes": [],
-        "events": [],
+        "quotes": store.quotes(),
+        "events": [
+            {
+                "id": event_id,
+                "type": e.type,
+                "date": e.date,
+                "place": e.place,
+                "participants": e.participants,
+                "articles": e.articles,
+                "evidence": e.evidence,
+                "status": e.status,
+            }
+            for event_id, e in store.events()
+        ],
     }
+
+
+def _with_articles(row: dict[str, Any], store: Store, column: str) -> dict[str, Any]:
+    """A story record with the ids of its articles (copies included), by date."""
+    return {**row, "articles": [a["id"] for a in store.story_articles(column, row["id"])]}
+
+
+def _storyline(row: dict[str, Any], store: Store) -> dict[str, Any]:
+    """A storyline record with its story ids and article ids."""
+    stories = [story["id"] for story in store.stories(storyline=row["id"])]
+    articles = [a["id"] for a in store.story_articles("storyline", row["id"])]
+    return {**row, "stories": stories, "articles": articles}

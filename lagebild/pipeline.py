@@ -16,6 +16,7 @@ from datetime import date
 from lagebild.annotate.entities import NER_LANGUAGES, shared_tagger
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.text import analyse
+from lagebild.cluster.run import cluster_articles
 from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
 from lagebild.events import merge_across
@@ -174,6 +175,12 @@ def _canonical(
     return found
 
 
+def _cluster(store: Store) -> None:
+    """Stories and storylines of the whole store, articles streamed by publication date."""
+    result = cluster_articles(store.cluster_inputs(), store.outlets())
+    store.replace_stories(result.story_of, result.storyline_of, result.stories, result.storylines)
+
+
 BatchStage = Callable[[Store], None]
 
 # What runs once per ingest run over the whole store, after the pages are stored, when
@@ -182,6 +189,7 @@ BATCH_STAGES: dict[str, BatchStage] = {
     "resolve": _resolve,
     "speakers": Store.link_speakers,
     "events": _events,
+    "cluster": _cluster,
 }
 
 

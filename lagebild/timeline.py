@@ -80,8 +80,16 @@ def _quote_entry(row: dict[str, Any]) -> Entry:
 
 
 def _ordered(entries: list[Entry]) -> list[Entry]:
-    """By date (undated last), events before quotes on the same day."""
-    return sorted(entries, key=lambda e: (e.date or "9999", e.kind != "event"))
+    """By date (undated last), events before quotes on the same day; a quote printed by
+    several articles (syndicated copies) is one entry with all of them as sources."""
+    kept: dict[tuple[str | None, str, str], Entry] = {}
+    for entry in entries:
+        key = (entry.date, entry.kind, entry.text)
+        if key in kept:
+            kept[key].articles.extend(a for a in entry.articles if a not in kept[key].articles)
+        else:
+            kept[key] = entry
+    return sorted(kept.values(), key=lambda e: (e.date or "9999", e.kind != "event"))
 
 
 def markdown(title: str, entries: list[Entry]) -> str:

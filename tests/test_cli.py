@@ -285,3 +285,30 @@ def test_cli_timeline_formats(runner: CliRunner, seeds_db: str) -> None:
     assert markdown.output.count("\n- **") == len(data["entries"])
     missing = runner.invoke(main, ["timeline", "--db", seeds_db, "--entity", "Niemand"])
     assert missing.exit_code == 4
+
+
+def test_cli_stories_storylines_and_storyline_timeline(runner: CliRunner, seeds_db: str) -> None:
+    lines = json.loads(runner.invoke(main, ["storylines", "--db", seeds_db, "--json"]).output)
+    assert len(lines) == 1 and lines[0]["articles"] == 5 and lines[0]["stories"] == 4
+    stories = json.loads(
+        runner.invoke(
+            main, ["stories", "--db", seeds_db, "--storyline", lines[0]["id"], "--json"]
+        ).output
+    )
+    assert len(stories) == 4 and sum(s["articles"] for s in stories) == 5
+    biggest = max(stories, key=lambda s: s["articles"])
+    shown = json.loads(
+        runner.invoke(main, ["story", biggest["id"], "--db", seeds_db, "--json"]).output
+    )
+    assert len(shown["articles"]) == 2
+    assert sum(1 for a in shown["articles"] if a["duplicate_of"]) == 1
+    timeline = runner.invoke(
+        main, ["timeline", "--db", seeds_db, "--storyline", lines[0]["id"], "--format", "json"]
+    )
+    entries = json.loads(timeline.output)["entries"]
+    texts = [(e["date"], e["text"]) for e in entries]
+    assert len(texts) == len(set(texts))
+    assert any(e["kind"] == "event" and e["place"] == "Alaska" for e in entries)
+    assert runner.invoke(main, ["story", "story:none", "--db", seeds_db]).exit_code == 4
+    both = runner.invoke(main, ["timeline", "--db", seeds_db, "--entity", "X", "--storyline", "Y"])
+    assert both.exit_code == 2

@@ -196,3 +196,24 @@ def test_pipeline_resolution_is_replaced_not_added_to(tmp_path: Path, seeds_dir:
     assert rows[0] == rows[1]
     witkoff = store.entity("Witkoff")
     assert witkoff is not None and len(store.entity_detail(witkoff).articles) == 5
+
+
+def test_pipeline_clusters_the_seeds_into_their_stories_and_one_storyline(
+    tmp_path: Path, seeds_dir: Path, gold: dict[str, Any]
+) -> None:
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir)], store)
+    story_of = {Path(a.source).name: a.story for a in store.articles()}
+    line_of = {Path(a.source).name: a.storyline for a in store.articles()}
+    predicted = {
+        frozenset(n for n, s in story_of.items() if s == story) for story in story_of.values()
+    }
+    expected = {frozenset(s["documents"]) for s in gold["stories"]}
+    assert predicted == expected
+    assert len(set(line_of.values())) == 1 and None not in line_of.values()
+    (line,) = store.storylines()
+    assert line["stories"] == 4 and line["articles"] == 5
+    assert line["start"] == "2025-11-19" and line["end"] == "2025-12-31"
+    exported = export_json(store)
+    assert len(exported["stories"]) == 4 and len(exported["storylines"]) == 1
+    assert {"id", "label", "articles"} <= set(exported["stories"][0])

@@ -203,3 +203,50 @@ def eval_events_cmd(seeds: Path, gold: Path) -> None:
     from lagebild.eval.events import evaluate_seed_events
 
     print_json(evaluate_seed_events(seeds, gold))
+
+
+@eval_group.command("clusters")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write {id, duplicate_of, story, storyline} per line.",
+)
+@click.option("--embeddings", is_flag=True, help="Use multilingual headline embeddings too.")
+def eval_clusters_cmd(gold: Path, predictions: Path, embeddings: bool) -> None:
+    """Stream {id, title, text, date, lang?, label} lines through dedup and clustering.
+
+    Prints pairwise and B-cubed precision, recall and F1; a duplicate counts as in its
+    canonical article's story.
+
+    \b
+    Example:
+      lagebild eval clusters ../shared/benchdata/story_clusters_en/gva_incidents.jsonl \\
+          --predictions out.jsonl
+    """
+    from lagebild.eval.clusters import evaluate_clusters
+
+    embedder = None
+    if embeddings:
+        from lagebild.cluster import UsemEmbedder
+
+        embedder = UsemEmbedder(threads=1)
+    try:
+        print_json(evaluate_clusters(gold, predictions, embedder=embedder))
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"{gold}: {exc}") from None
+
+
+@eval_group.command("duplicates")
+@DATA_OPTION
+def eval_duplicates_cmd(data_dir: Path | None) -> None:
+    """Syndicated-copy detection on synthetic wire-copy variants of real German texts.
+
+    \b
+    Example:
+      lagebild eval duplicates --data ../shared/benchdata
+    """
+    from lagebild.eval.duplicates import build, evaluate
+
+    print_json(evaluate(build(_data_dir(data_dir))))

@@ -11,7 +11,7 @@ from lagebild.cli.app import main
 from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
 from lagebild.model import Entity
 from lagebild.store import Store
-from lagebild.timeline import Entry, entity_timeline, markdown
+from lagebild.timeline import Entry, articles_timeline, entity_timeline, markdown
 
 
 def _entity_or_exit(store: Store, name: str, db_path: str) -> Entity:
@@ -97,9 +97,99 @@ def quotes_cmd(db_path: str, name: str | None, limit: int, as_json: bool) -> Non
         )
 
 
+@main.command("stories")
+@DB_OPTION
+@click.option("--storyline", default=None, help="Only the stories of this storyline (its id).")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+def stories_cmd(db_path: str, storyline: str | None, limit: int, as_json: bool) -> None:
+    """Recent stories (reports of one news event): size, outlets, time span, label.
+
+    \b
+    Example:
+      lagebild stories --db news.sqlite -n 10
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        rows = store.stories(storyline=storyline, limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "span", "articles", "outlets", "label")
+    table.columns[0].no_wrap = True
+    for row in rows:
+        span = f"{row['start'] or '?'} .. {row['end'] or '?'}"
+        table.add_row(row["id"], span, str(row["articles"]), str(row["outlets"]), row["label"])
+    console().print(table)
+
+
+@main.command("story")
+@click.argument("story_id", metavar="ID")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the story as JSON.")
+def story_cmd(story_id: str, db_path: str, as_json: bool) -> None:
+    """One story: its articles by date (copies marked), its events and its quotes.
+
+    \b
+    Example:
+      lagebild story story:d0e863eadb5855d2 --db news.sqlite
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        row = next((r for r in store.stories() if r["id"] == story_id), None)
+        articles = store.story_articles("story", story_id) if row else []
+        entries = articles_timeline(store, [a["id"] for a in articles]) if row else []
+    finally:
+        store.close()
+    if row is None:
+        console(stderr=True).print(f"[red]error:[/red] no story {story_id!r} in {db_path}")
+        raise SystemExit(EXIT_NOT_FOUND)
+    if as_json:
+        print_json({**row, "articles": articles, "timeline": [e.as_dict() for e in entries]})
+        return
+    out = console()
+    out.print(f"[bold]{row['label']}[/bold]  {row['start']} .. {row['end']}")
+    for article in articles:
+        copy = f" (copy of {article['duplicate_of']})" if article["duplicate_of"] else ""
+        title = article["title"] or article["id"]
+        out.print(f"  {(article['published'] or '-')[:10]}  {title}{copy}", markup=False)
+    for entry in entries:
+        out.print(f"  {entry.date or 'undated':<22} {entry.text}", markup=False)
+
+
+@main.command("storylines")
+@DB_OPTION
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the storylines as JSON.")
+def storylines_cmd(db_path: str, limit: int, as_json: bool) -> None:
+    """Storylines (stories linked over weeks): span, stories, articles, label.
+
+    \b
+    Example:
+      lagebild storylines --db news.sqlite
+    """
+    store = open_store(db_path, readonly=True)
+    try:
+        rows = store.storylines(limit=limit)
+    finally:
+        store.close()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "span", "stories", "articles", "label")
+    table.columns[0].no_wrap = True
+    for row in rows:
+        span = f"{row['start'] or '?'} .. {row['end'] or '?'}"
+        table.add_row(row["id"], span, str(row["stories"]), str(row["articles"]), row["label"])
+    console().print(table)
+
+
 @main.command("timeline")
 @DB_OPTION
-@click.option("--entity", "name", required=True, help="The entity (name, id or any form).")
+@click.option("--entity", "name", default=None, help="The entity (name, id or any form).")
+@click.option("--storyline", default=None, help="The storyline (its id).")
 @click.option(
     "--format",
     "fmt",
@@ -107,20 +197,31 @@ def quotes_cmd(db_path: str, name: str | None, limit: int, as_json: bool) -> Non
     default="text",
     show_default=True,
 )
-def timeline_cmd(db_path: str, name: str, fmt: str) -> None:
-    """The events and quotes of an entity in date order, with their sources.
+def timeline_cmd(db_path: str, name: str | None, storyline: str | None, fmt: str) -> None:
+    """The events and quotes of a storyline or an entity in date order, with sources.
 
     \b
     Example:
       lagebild timeline --db news.sqlite --entity "Steve Witkoff" --format markdown
+      lagebild timeline --db news.sqlite --storyline line:fc8a6ebc05493c9f
     """
+    if (name is None) == (storyline is None):
+        raise click.UsageError("give exactly one of --entity and --storyline")
     store = open_store(db_path, readonly=True)
     try:
-        entity = _entity_or_exit(store, name, db_path)
-        entries = entity_timeline(store, entity)
+        if name is not None:
+            entity = _entity_or_exit(store, name, db_path)
+            title, entries = entity.name, entity_timeline(store, entity)
+        else:
+            row = next((r for r in store.storylines() if r["id"] == storyline), None)
+            if row is None:
+                console(stderr=True).print(f"[red]error:[/red] no storyline {storyline!r}")
+                raise SystemExit(EXIT_NOT_FOUND)
+            articles = [a["id"] for a in store.story_articles("storyline", row["id"])]
+            title, entries = row["label"], articles_timeline(store, articles)
     finally:
         store.close()
-    _print_timeline(entity.name, entries, fmt)
+    _print_timeline(title, entries, fmt)
 
 
 def _print_timeline(title: str, entries: list[Entry], fmt: str) -> None:

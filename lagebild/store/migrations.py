@@ -232,12 +232,49 @@ def m005_quotes_timexes_events(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_stories(db: sqlite3.Connection) -> None:
+    """Stories and storylines, rewritten as a whole by each clustering run.
+
+    Dedup signatures from before this migration used other shingles and never match the
+    current ones; they are dropped (dedup then starts its window afresh).
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            headline TEXT NOT NULL,
+            names TEXT NOT NULL,         -- JSON list of the key entity names
+            storyline TEXT,
+            start TEXT,
+            end TEXT,
+            articles INTEGER NOT NULL,
+            outlets INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE storylines (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            names TEXT NOT NULL,
+            start TEXT,
+            end TEXT,
+            stories INTEGER NOT NULL,
+            articles INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX articles_story ON articles(story);
+        CREATE INDEX articles_storyline ON articles(storyline);
+        DELETE FROM dedup_signatures;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
     m003_dedup_signatures,
     m004_entities,
     m005_quotes_timexes_events,
+    m006_stories,
 )
 
 

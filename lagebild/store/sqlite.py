@@ -27,8 +27,10 @@ from lagebild.resolve.records import MentionDoc, Resolution
 from lagebild.store import entities as entity_tables
 from lagebild.store import events as event_tables
 from lagebild.store import quotes as quote_tables
+from lagebild.store import stories as story_tables
 from lagebild.store.entities import EntityDetail
 from lagebild.store.migrations import migrate
+from lagebild.store.stories import ClusterInput, StorylineRow, StoryRow
 
 # Article columns holding JSON lists.
 LIST_FIELDS = (
@@ -290,6 +292,17 @@ class Store:
         with self.transaction() as db:
             quote_tables.link_speakers(db)
 
+    def replace_stories(
+        self,
+        story_of: dict[str, str],
+        storyline_of: dict[str, str],
+        stories: list[StoryRow],
+        storylines: list[StorylineRow],
+    ) -> None:
+        """Write a clustering of the whole store, replacing the previous one."""
+        with self.transaction() as db:
+            story_tables.write_stories(db, story_of, storyline_of, stories, storylines)
+
     def replace_events(self, events: list[Event]) -> None:
         """Write the events merged across the store, replacing the previous ones."""
         with self.transaction() as db:
@@ -306,6 +319,30 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Quotes in date order with speaker entity and article; optionally filtered."""
         return quote_tables.quote_rows(self.db, entity_id=entity_id, articles=articles, limit=limit)
+
+    def cluster_inputs(self) -> Iterator[ClusterInput]:
+        """Canonical articles in publication order, with their entities, for clustering."""
+        return story_tables.cluster_inputs(self.db)
+
+    def outlets(self) -> dict[str, str | None]:
+        """Each article's outlet."""
+        return {
+            str(aid): outlet for aid, outlet in self.db.execute("SELECT id, outlet FROM articles")
+        }
+
+    def stories(
+        self, *, storyline: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Stories, latest first, with label, span and counts; optionally of one storyline."""
+        return story_tables.story_rows(self.db, storyline=storyline, limit=limit)
+
+    def storylines(self, *, limit: int | None = None) -> list[dict[str, Any]]:
+        """Storylines, latest first, with label, span and counts."""
+        return story_tables.storyline_rows(self.db, limit=limit)
+
+    def story_articles(self, column: str, value: str) -> list[dict[str, Any]]:
+        """The articles of a story (``column`` 'story') or storyline ('storyline')."""
+        return story_tables.story_articles(self.db, column, value)
 
     def event_frames(self) -> list[tuple[str, Event]]:
         """(article id, frame) of every stored article, participants as printed."""
