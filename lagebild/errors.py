@@ -14,6 +14,7 @@ class Reason(StrEnum):
     BINARY = "binary"  # not text: NUL bytes, control characters, a known binary magic
     UNDECODABLE = "undecodable"  # no text encoding fits the bytes
     UNSUPPORTED = "unsupported"  # a file type lagebild does not read
+    MALFORMED = "malformed"  # a container (WARC, JSON Lines, feed) or its record is broken
     NO_ARTICLE = "no_article"  # text, but nothing that reads as an article
     INTERNAL = "internal_error"  # a bug in lagebild on this page; reported, batch goes on
 
@@ -26,6 +27,10 @@ class Rejected(Exception):
         self.reason = reason
         self.detail = detail
         self.source = source
+
+    def __reduce__(self) -> tuple[type[Rejected], tuple[Reason, str, str]]:
+        """Pickle by the constructor's arguments: worker processes send rejections back."""
+        return (Rejected, (self.reason, self.detail, self.source))
 
     def for_source(self, source: str) -> Rejected:
         """Return the same rejection naming ``source``."""

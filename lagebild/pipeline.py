@@ -105,7 +105,12 @@ def _dedup(run: Run, work: Work) -> None:
 
 
 def _annotate(run: Run, work: Work) -> None:
-    """Entities, quotes, time expressions and event frames of the article's reading text.
+    """Entities, quotes, time expressions and event frames of the article's reading text."""
+    annotate_work(work, run.tagger_ready())
+
+
+def annotate_work(work: Work, tagger: NerTagger) -> None:
+    """The annotate stage's work on one article, with a given tagger (also in workers).
 
     Runs after dedup, so that an undated copy's relative dates ("am Dienstag") resolve
     against the date it inherited from its group. Only languages a model knows are read.
@@ -117,7 +122,7 @@ def _annotate(run: Run, work: Work) -> None:
     text = article.reading_text
     printed = article.published or article.published_inferred
     anchor = _date_of(printed)
-    mentions = run.tagger_ready().tag(text)
+    mentions = tagger.tag(text)
     work.annotations = analyse(text, mentions, anchor, precision=printed[:10] if printed else None)
 
 
@@ -173,6 +178,19 @@ def _canonical(
         if canonical is not None and kind in ("PER", "ORG") and canonical not in found:
             found.append(canonical)
     return found
+
+
+# Stages that need no state carried from page to page: with several workers they run in
+# worker processes (extract before the others, annotate after them); the rest run in the
+# main process, in order, exactly as on one core.
+WORKER_STAGES = ("extract", "annotate")
+
+
+def main_stages(run: Run, work: Work) -> None:
+    """The stages that carry state from page to page (site noise, dedup), in order."""
+    for name, stage in STAGES.items():
+        if name not in WORKER_STAGES:
+            stage(run, work)
 
 
 def _cluster(store: Store) -> None:
@@ -231,8 +249,17 @@ def ingest(
     store: Store,
     *,
     on_page: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> Summary:
-    """Store every page under ``paths``; one bad page never stops the batch."""
+    """Store every page under ``paths``; one bad page never stops the batch.
+
+    With ``workers`` > 1, reading, extraction and annotation run in that many worker
+    processes (``lagebild.parallel``); the result is the same.
+    """
+    if workers > 1:
+        from lagebild.parallel import ingest_parallel
+
+        return ingest_parallel(paths, store, workers, on_page=on_page)
     summary = Summary()
     run = Run(store)
     for item in find_pages(paths):
@@ -266,15 +293,6 @@ def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
         work = Work(page)
         for stage in STAGES.values():
             stage(run, work)
-        assert work.article is not None
-        result = store.put(
-            page,
-            work.article,
-            work.site_lines,
-            work.signature,
-            work.group_updates,
-            work.annotations,
-        )
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)
         return
@@ -282,6 +300,20 @@ def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
         detail = f"{exc.__class__.__name__}: {exc}"
         _reject(Rejected(Reason.INTERNAL, detail, candidate.source), sha256, store, summary)
         return
+    store_work(work, store, summary)
+
+
+def store_work(work: Work, store: Store, summary: Summary) -> None:
+    """Write a page that went through every stage, in one transaction; count it."""
+    assert work.article is not None
+    result = store.put(
+        work.page,
+        work.article,
+        work.site_lines,
+        work.signature,
+        work.group_updates,
+        work.annotations,
+    )
     if result.new:
         summary.stored += 1
     else:

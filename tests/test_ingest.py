@@ -159,3 +159,17 @@ def test_ingest_broken_symlink_is_unreadable(tmp_path: Path) -> None:
     result = _read(link)
     assert isinstance(result, Rejected) and result.reason is Reason.UNREADABLE
     assert "cannot read" in result.detail
+
+
+def test_ingest_rejections_survive_pickling() -> None:
+    # Worker processes send rejections back to the writer; they must arrive whole.
+    import pickle
+
+    rejection = Rejected(Reason.BINARY, "binary file", "a/b.txt")
+    back = pickle.loads(pickle.dumps(rejection))
+    assert (back.reason, back.detail, back.source, str(back)) == (
+        rejection.reason,
+        rejection.detail,
+        rejection.source,
+        str(rejection),
+    )

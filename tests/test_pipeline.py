@@ -217,3 +217,37 @@ def test_pipeline_clusters_the_seeds_into_their_stories_and_one_storyline(
     exported = export_json(store)
     assert len(exported["stories"]) == 4 and len(exported["storylines"]) == 1
     assert {"id", "label", "articles"} <= set(exported["stories"][0])
+
+
+def _snapshot(store: Store) -> dict[str, Any]:
+    """What a run leaves in the store, without ingest times."""
+    db = store.db
+    return {
+        "articles": [
+            (a.id, a.title, a.text, a.published_inferred, a.duplicate_of, a.story, a.storyline)
+            for a in store.articles()
+        ],
+        "mentions": db.execute(
+            "SELECT article_id, start, end, label, entity_id FROM mentions ORDER BY 1, 2"
+        ).fetchall(),
+        "quotes": db.execute("SELECT article_id, start, text FROM quotes ORDER BY 1, 2").fetchall(),
+        "events": db.execute("SELECT id, type, date FROM events ORDER BY id").fetchall(),
+        "rejections": db.execute("SELECT source, reason FROM rejections ORDER BY 1").fetchall(),
+    }
+
+
+def test_pipeline_two_workers_store_what_one_core_stores(
+    mixed_folder: Path, tmp_path: Path
+) -> None:
+    one = Store.open(tmp_path / "one.sqlite")
+    two = Store.open(tmp_path / "two.sqlite")
+    first = ingest([str(mixed_folder)], one)
+    second = ingest([str(mixed_folder)], two, workers=2)
+    assert (second.stored, second.known, len(second.rejected)) == (
+        first.stored,
+        first.known,
+        len(first.rejected),
+    )
+    assert _snapshot(two) == _snapshot(one)
+    again = ingest([str(mixed_folder)], two, workers=2)
+    assert again.stored == 0 and again.known == 5

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import re
 
+from lagebild.annotate.quote_features import span_features
 from lagebild.annotate.quote_lexicon import CUE_FORMS, is_reporting_subjunctive
 from lagebild.annotate.quote_marks import MarkedSpan, find_marked_spans
+from lagebild.annotate.quote_model import LinearModel
 from lagebild.annotate.quote_tokens import TokenText
 from lagebild.annotate.speakers import PREPOSITIONS, SpeakerFinder, SpeakerSpan
 from lagebild.annotate.speech import Candidate, cue_at
@@ -70,6 +72,12 @@ def _looks_like_name(inner: str) -> bool:
         return True
     content = [w for w in words if w.lower() not in NAME_GLUE]
     return len(words) > 1 and bool(content) and all(w[0].isupper() for w in content)
+
+
+def _framed(cand: Candidate) -> bool:
+    """Whether a candidate is a whole direct quotation with its cue ("«Ja», sagte Anna"):
+    the rules are sure of those, so the span model may not drop them."""
+    return cand.kind == "direct" and cand.cue is not None
 
 
 CueFound = tuple[str | None, SpeakerSpan | None, int | None]
@@ -173,6 +181,12 @@ class DirectRules:
         words = WORD_RE.findall(inner)
         if words[0][0].isupper() and len(words) <= NAME_MAX_WORDS:
             return None  # "die Raumfähre „Discovery“", "laut „tagesschau.de“"
+        return self.partial(span)
+
+    def partial(self, span: MarkedSpan) -> Candidate:
+        """The span as a partial quotation, with the cue of its own clause if it has one."""
+        doc = self.doc
+        sent_open = doc.sentences[doc.sentence_of(span.open)]
         first = doc.token_at(sent_open.start)
         own_cue, own_speaker, own_start = self._cue_before(first, doc.token_at(span.open))
         if own_cue is None:
@@ -198,11 +212,19 @@ class DirectRules:
         )
 
 
-def find_direct(doc: TokenText, finder: SpeakerFinder) -> list[Candidate]:
+def find_direct(
+    doc: TokenText,
+    finder: SpeakerFinder,
+    model: LinearModel | None = None,
+    trace: list[tuple[list[str], Candidate]] | None = None,
+) -> list[Candidate]:
     """Direct and partial quotations from the top-level marked spans of a text.
 
-    An interrupted quotation ("«A», sagte er, «B»") gives two candidates in one group,
-    the second with the speaker of the first.
+    With a ``model``, a span the rules keep is dropped when the model's probability is
+    below ``model.keep``, and a span they reject is taken as a partial quotation above
+    ``model.add``. ``trace`` (for training) receives every span's features with the
+    candidate it would give. An interrupted quotation ("«A», sagte er, «B»") gives two
+    candidates in one group, the second with the speaker of the first.
     """
     rules = DirectRules(doc, finder)
     found: list[Candidate] = []
@@ -210,8 +232,23 @@ def find_direct(doc: TokenText, finder: SpeakerFinder) -> list[Candidate]:
         if span.depth:
             continue
         cand = rules.classify(span)
+        if model is not None or trace is not None:
+            feats = span_features(doc, span, cand.kind if cand is not None else None)
+            if trace is not None:
+                trace.append((feats, cand if cand is not None else rules.partial(span)))
+            if model is not None:
+                p = model.probability(feats)
+                if cand is None and p >= model.add:
+                    cand = rules.partial(span)
+                elif cand is not None and p < model.keep and not _framed(cand):
+                    cand = None
         if cand is None:
             continue
+        if cand.speaker is None and cand.cue_start is not None:
+            sent = doc.sentences[doc.sentence_of(cand.cue_start)]
+            cand.speaker = finder.nearest_source(
+                sent.first, sent.last, (span.open, span.close), doc.token_at(cand.cue_start)
+            )
         prev = found[-1] if found else None
         if prev is not None and prev.kind == "direct" and prev.cue is not None:
             between = doc.text[prev.end : span.open]

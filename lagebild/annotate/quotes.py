@@ -4,9 +4,11 @@
 
 1. pair the quotation marks of every style (:mod:`quote_marks`);
 2. keep the marked spans that are speech, direct or partial, with their cue
-   (:mod:`quote_direct`);
+   (:mod:`quote_direct`), the rules' verdict checked by a trained span model
+   (:mod:`quote_model`);
 3. find indirect speech outside them by cue verb, source phrase and Konjunktiv I
-   (:mod:`speech`);
+   (:mod:`speech`), a trained sentence model dropping weak rule hits and adding
+   sentences no rule quotes (free indirect speech, cues outside the verb list);
 4. give every quotation its speaker phrase, carrying the previous speaker over to
    quotations without a cue, and resolve each phrase to the mention of the person or
    organisation meant (:mod:`speakers`).
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from lagebild.annotate.quote_direct import find_direct
+from lagebild.annotate.quote_model import QuoteModels, load_models
 from lagebild.annotate.quote_tokens import TokenText
 from lagebild.annotate.speakers import SpeakerFinder, SpeakerSpan
 from lagebild.annotate.speech import Candidate, find_indirect
@@ -81,13 +84,17 @@ def _quote_text(text: str, start: int, end: int) -> str:
     return words
 
 
-def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
+def find_quotes(
+    text: str, mentions: list[Mention], models: QuoteModels | None = None
+) -> list[Quote]:
     """Find the quotations of a German text and attribute each to its speaker.
 
     ``mentions`` are the NER mentions of the same text (speakers the tagger missed are
-    still found as capitalised words). Returns :class:`AttributedQuote` records in text
-    order; a partial quotation inside indirect speech is returned as well as the
-    indirect speech around it.
+    still found as capitalised words). ``models`` are the trained span and sentence
+    models: by default those of ``lagebild/models/quotes-de``, read on first use;
+    :data:`~lagebild.annotate.quote_model.RULES_ONLY` runs the rules alone. Returns
+    :class:`AttributedQuote` records in text order; a partial quotation inside indirect
+    speech is returned as well as the indirect speech around it.
 
     Example::
 
@@ -99,9 +106,10 @@ def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
     """
     doc = TokenText(text)
     finder = SpeakerFinder(doc, mentions)
-    found = find_direct(doc, finder)
+    models = models or load_models()
+    found = find_direct(doc, finder, models.spans)
     covered = [(c.start - 1, c.end + 1) for c in found if c.kind == "direct"]  # with marks
-    found += find_indirect(doc, finder, covered)
+    found += find_indirect(doc, finder, covered, models.sentences)
     found.sort(key=lambda c: (c.start, -c.end))
     return list(_attribute(doc, finder, found))
 
@@ -135,7 +143,7 @@ def _attribute(
                     around.speaker_end or around.speaker_start,
                 )
                 antecedent = around.antecedent
-            elif last is not None and sentence - last[2] <= INHERIT_REACH:
+            elif last is not None and (sentence - last[2] <= INHERIT_REACH or cand.inherit):
                 speaker, antecedent = last[0], last[1]
         else:
             antecedent = finder.resolve(speaker, recent)

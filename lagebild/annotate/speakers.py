@@ -28,6 +28,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import simplemma
 
 from lagebild.annotate.quote_lexicon import CUE_FORMS, UTTERANCE_NOUNS
 from lagebild.annotate.quote_tokens import TokenText
@@ -140,7 +143,19 @@ class SpeakerFinder:
         word = self.doc.tokens[i].text
         if self.doc.tokens[i].start in self.mention_at_:
             return True
-        return word[0].isupper() and word not in NOT_NOUNS and word not in CUE_FORMS
+        if not word[0].isupper() or word in NOT_NOUNS or word in CUE_FORMS:
+            return False
+        return not (self._sentence_initial(i) and _plain_word(word))
+
+    def _sentence_initial(self, i: int) -> bool:
+        """Whether token ``i`` opens a sentence (or a quotation or clause after a colon)."""
+        if i == 0:
+            return True
+        prev = self.doc.tokens[i - 1].text
+        return (
+            prev in '.!?:;„“«»"'
+            or "\n" in self.doc.text[self.doc.tokens[i - 1].end : self.doc.tokens[i].start]
+        )
 
     def _is_adjective(self, i: int) -> bool:
         """Whether token ``i`` looks like an attributive adjective or a number."""
@@ -254,6 +269,36 @@ class SpeakerFinder:
                 return SpeakerSpan(first, last, tokens[first].start, tokens[last - 1].end)
         return None
 
+    def nearest_source(
+        self, first: int, last: int, skip: tuple[int, int], anchor: int
+    ) -> SpeakerSpan | None:
+        """The person or organisation mention (or "er"/"sie") in tokens ``[first, last)``
+        outside the character range ``skip`` that is nearest to the token ``anchor``.
+
+        The last resort for a cue whose subject the phrase rules cannot read ("Podolski
+        sagte im Interview mit dem Kölner Express, ..."): a frame names its speaker.
+        """
+        tokens = self.doc.tokens
+        best: tuple[int, int, SpeakerSpan] | None = None
+        for j in range(first, last):
+            token = tokens[j]
+            if skip[0] <= token.start < skip[1]:
+                continue
+            mention = self.mention_at_.get(token.start)
+            span: SpeakerSpan | None = None
+            rank = 1
+            if mention is not None and mention.label in ("PER", "ORG"):
+                k = self.doc.token_at(mention.end - 1) + 1
+                span = SpeakerSpan(j, k, mention.start, mention.end)
+                rank = 0 if mention.label == "PER" else 1
+            elif token.text in ("er", "sie"):
+                span = SpeakerSpan(j, j + 1, token.start, token.end)
+            if span is not None:
+                key = (rank, abs(j - anchor))
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], span)
+        return best[2] if best is not None else None
+
     # ---- resolution -----------------------------------------------------------------
 
     def mentions_in(self, span: SpeakerSpan) -> list[Mention]:
@@ -334,6 +379,17 @@ class SpeakerFinder:
             if match:
                 return match.group(1)
         return None
+
+
+@lru_cache(maxsize=65536)
+def _plain_word(word: str) -> bool:
+    """Whether a capitalised word is a known German word other than a noun ("Zwar").
+
+    A capitalised word at a sentence start is a noun or a name only if its lemma is
+    capitalised too: "Zwar", "Dazu", "Kämen" and "Einschlägig" are not speakers.
+    """
+    lemma = simplemma.lemmatize(word, lang="de")
+    return len(word) > 2 and lemma[:1].islower()
 
 
 def _role_key(word: str) -> str:

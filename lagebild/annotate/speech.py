@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lagebild.annotate.quote_features import sentence_features
 from lagebild.annotate.quote_lexicon import (
     CUE_FORMS,
     cue_verb,
     is_reporting_subjunctive,
     is_subjunctive,
 )
+from lagebild.annotate.quote_model import LinearModel
 from lagebild.annotate.quote_tokens import Sentence, TokenText
 from lagebild.annotate.speakers import SpeakerFinder, SpeakerSpan
 
@@ -40,6 +42,12 @@ HAVE = frozenset("hat hatte haben hatten habe hätte hätten ist war sei wurde w
 SOURCE_NOUNS = frozenset(
     """Angaben Ansicht Meinung Auffassung Einschätzung Darstellung Informationen Worten
     Aussage Aussagen Schätzung Schätzungen Berichten Bericht Auskunft""".split()
+)
+# Nouns a source phrase with "nach" ends in ("nach dem Grundgesetz", "Meinung nach").
+SOURCE_WORDS = SOURCE_NOUNS | frozenset(
+    """Meinung Vernehmen Ansicht Auffassung Überzeugung Erkenntnissen Ermittlungen
+    Grundgesetz Gesetz Studie Umfrage Untersuchung Prognose Prognosen Endergebnis
+    Ergebnis Erfahrungen Polizeiangaben Medienberichten Expertenmeinung Experten""".split()
 )
 # Cue verbs that take a zu-infinitive as reported content ("kündigte an, ... zu prüfen").
 ZU_CUES = frozenset(
@@ -123,6 +131,11 @@ def _zu_infinitive(doc: TokenText, first: int, last: int) -> bool:
     return tokens[last - 2].text == "zu" or (
         last - 3 >= first and tokens[last - 3].text == "zu" and tokens[last - 1].text in ".!?"
     )
+
+
+def _zu_infinitive_end(doc: TokenText, comma: int, sent: Sentence) -> bool:
+    """Whether the clause after the comma at ``comma`` ends in a zu-infinitive."""
+    return _zu_infinitive(doc, comma + 1, _content_end(doc, comma + 1, sent.last))
 
 
 def _has_subjunctive(doc: TokenText, first: int, last: int, strict: bool = False) -> bool:
@@ -352,6 +365,83 @@ class IndirectRules:
             return None
         return None
 
+    def fallback(self, sent: Sentence, frame: Candidate | None) -> Candidate | None:
+        """The content a sentence no rule quotes would have if it were indirect speech.
+
+        After a comma and a complementizer or a Konjunktiv I clause ("X hält es für
+        möglich, dass ..."), the clause from there with the subject before it as speaker;
+        otherwise the whole sentence, inheriting the speaker (or the one a ``frame``
+        sentence named).
+        """
+        tokens = self.doc.tokens
+        for c in range(sent.first + 2, sent.last - 3):
+            if tokens[c].text != ",":
+                continue
+            head = tokens[c + 1].text
+            window = range(c + 2, min(c + 6, sent.last))
+            if (
+                head in COMPLEMENTIZERS
+                or (
+                    head.islower()
+                    and head not in RELATIVES
+                    and _zu_infinitive_end(self.doc, c, sent)
+                )
+                or (
+                    head.lower() not in RELATIVES | SUBORDINATORS
+                    and any(is_subjunctive(tokens[j].text) for j in window)
+                )
+            ):
+                cand = self._span(c + 1, _content_end(self.doc, c + 1, sent.last))
+                if cand is None:
+                    break
+                phrase = self.finder.noun_phrase(sent.first, c)
+                if (
+                    phrase is not None
+                    and phrase.last < c
+                    and tokens[phrase.last].text[0].islower()
+                    and tokens[phrase.last].text not in COMPLEMENTIZERS
+                ):
+                    cand.speaker = phrase
+                else:
+                    cand.speaker = self.finder.nearest_source(sent.first, c, (0, 0), c)
+                    cand.inherit = cand.speaker is None
+                return cand
+        cand = self._span(sent.first, sent.last)
+        if cand is not None:
+            cand.speaker = self._inner_source(sent)
+            if cand.speaker is None and frame is not None and frame.kind == "frame":
+                cand.speaker = frame.speaker
+            cand.inherit = cand.speaker is None
+        return cand
+
+    def _inner_source(self, sent: Sentence) -> SpeakerSpan | None:
+        """A source inside a sentence: "nach dem Bericht", "Seiner Meinung nach", "demnach",
+        ", so die Studie", "wie die Zeitung berichtete"."""
+        tokens = self.doc.tokens
+        for i in range(sent.first, sent.last):
+            word = tokens[i].text
+            low = word.lower()
+            if low in ("demnach", "danach", "demzufolge"):
+                return SpeakerSpan(i, i + 1, tokens[i].start, tokens[i].end)
+            if low == "nach" and i + 1 < sent.last:
+                phrase = self.finder.noun_phrase(i + 1, sent.last)
+                if phrase is not None and tokens[phrase.last - 1].text in SOURCE_WORDS:
+                    return phrase
+                if i > sent.first:  # "Seiner Meinung nach", "Dem Vernehmen nach"
+                    start = max(sent.first, i - 2)
+                    if tokens[i - 1].text in SOURCE_WORDS:
+                        return SpeakerSpan(start, i, tokens[start].start, tokens[i - 1].end)
+            if word in (",", "–") and i + 2 < sent.last and tokens[i + 1].text == "so":
+                phrase = self.finder.noun_phrase(i + 2, sent.last)
+                if phrase is not None:
+                    return phrase
+            if low == "wie" and (i == sent.first or tokens[i - 1].text == ","):
+                end = _clause_end(self.doc, i + 1, sent.last)
+                cue_i = next((j for j in range(i + 1, end) if cue_at(self.doc, j, end)), -1)
+                if cue_i > 0:
+                    return self.finder.subject_after(i + 1, cue_i)
+        return None
+
     def free_indirect(self, sent: Sentence) -> Candidate | None:
         """A Konjunktiv I sentence without cue: the previous speaker goes on talking."""
         tokens = self.doc.tokens
@@ -366,33 +456,79 @@ class IndirectRules:
         return None
 
 
+def _apply_rules(
+    rules: IndirectRules, sent: Sentence, free: bool, touched: bool
+) -> tuple[str, Candidate | None]:
+    """The first rule that fires on a sentence, by name, with its candidate."""
+    for name, rule in (
+        ("after", rules.frame_after),
+        ("before", rules.frame_before),
+        ("source", rules.source_phrase),
+        ("clause", rules.subjunctive_clause),
+    ):
+        cand = rule(sent)
+        if cand is not None:
+            return name, cand
+    if free:
+        cand = rules.free_indirect(sent)
+        if cand is not None:
+            return "free", cand
+    if not touched:
+        cand = rules.frame_only(sent)
+        if cand is not None:
+            return "frame", cand
+    return "none", None
+
+
 def find_indirect(
-    doc: TokenText, finder: SpeakerFinder, covered: list[tuple[int, int]]
+    doc: TokenText,
+    finder: SpeakerFinder,
+    covered: list[tuple[int, int]],
+    model: LinearModel | None = None,
+    trace: list[tuple[list[str], Candidate]] | None = None,
 ) -> list[Candidate]:
-    """Indirect speech in every sentence not mostly taken by a direct quotation."""
+    """Indirect speech in every sentence not mostly taken by a direct quotation.
+
+    With a ``model``, a rule's candidate is dropped below ``model.keep`` and a sentence
+    no rule quotes is taken (see :meth:`IndirectRules.fallback`) above ``model.add``.
+    ``trace`` (for training) receives every sentence's features with the candidate it
+    would give.
+    """
     rules = IndirectRules(doc, finder)
     found: list[Candidate] = []
     last_speech = -10
+    previous: Sentence | None = None
     for index, sent in enumerate(doc.sentences):
         if _covered(sent.start, sent.end, covered):
             last_speech = index
+            previous = sent
             continue
-        cand = (
-            rules.frame_after(sent)
-            or rules.frame_before(sent)
-            or rules.source_phrase(sent)
-            or rules.subjunctive_clause(sent)
-        )
-        if cand is None and index - last_speech <= FREE_INDIRECT_REACH:
-            cand = rules.free_indirect(sent)
-        if cand is None and not any(s < sent.end and sent.start < e for s, e in covered):
-            cand = rules.frame_only(sent)
+        touched = any(s < sent.end and sent.start < e for s, e in covered)
+        free = index - last_speech <= FREE_INDIRECT_REACH
+        rule, cand = _apply_rules(rules, sent, free, touched)
         if cand is not None and cand.kind != "frame" and _covered(cand.start, cand.end, covered):
-            cand = None  # «...», schrieb er: the direct quotation already has it
+            rule, cand = "direct", None  # «...», schrieb er: the direct quotation has it
             last_speech = index
+        if (model is not None or trace is not None) and rule != "direct":
+            feats = sentence_features(doc, sent, rule, index - last_speech, previous)
+            quote = cand if cand is not None and cand.kind != "frame" else None
+            fallback = quote or rules.fallback(sent, cand)
+            if trace is not None and fallback is not None:
+                trace.append((feats, fallback))
+            if model is not None:
+                p = model.probability(feats)
+                if quote is not None and p < model.keep:
+                    cand = None
+                elif quote is None and fallback is not None and p >= model.add:
+                    cand = fallback
+        previous = sent
+        if cand is not None and cand.speaker is None and cand.cue_start is not None:
+            cand.speaker = finder.nearest_source(
+                sent.first, sent.last, (cand.start, cand.end), doc.token_at(cand.cue_start)
+            )
         if cand is not None:
             found.append(cand)
             last_speech = index
-        elif any(s < sent.end and sent.start < e for s, e in covered):
+        elif touched:
             last_speech = index
     return found

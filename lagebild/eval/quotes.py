@@ -106,11 +106,17 @@ def _overlap(span: tuple[int, int], spans: list[tuple[int, int]]) -> int:
     return sum(max(0, min(span[1], e) - max(span[0], s)) for s, e in spans)
 
 
+def span_matches(start: int, end: int, gold: GoldQuote) -> int:
+    """The overlap of ``[start, end)`` with a gold quotation if it is at least half of
+    both, else 0 (the matching rule; also used to label training units)."""
+    shared = _overlap((start, end), gold.spans)
+    longer = max(end - start, sum(e - s for s, e in gold.spans))
+    return shared if shared > 0 and shared >= MIN_OVERLAP * longer else 0
+
+
 def _matches(pred: AttributedQuote, gold: GoldQuote) -> int:
     """The overlap if it is at least half of both quotations, else 0."""
-    shared = _overlap((pred.start, pred.end), gold.spans)
-    longer = max(pred.end - pred.start, sum(e - s for s, e in gold.spans))
-    return shared if shared > 0 and shared >= MIN_OVERLAP * longer else 0
+    return span_matches(pred.start, pred.end, gold)
 
 
 def _names(text: str | None) -> set[str]:

@@ -1,0 +1,144 @@
+"""Ingest on several cores: reading, extraction and annotation in worker processes.
+
+The store keeps one writer and the learners that carry state from page to page (site
+boilerplate, dedup) stay in the main process, so the result is the same as a run on
+one core. Each page makes two trips:
+
+    worker: read + extract  ->  main: site noise, dedup  ->  worker: annotate  ->  main: store
+
+Pages are handed out in input order and taken back in input order, a bounded number at
+a time, so memory stays flat however many pages there are. Each worker loads the NER
+model once, on its first page.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from lagebild.annotate.entities import shared_tagger
+from lagebild.errors import Reason, Rejected
+from lagebild.extract import extract
+from lagebild.ingest import Candidate, Skipped, find_pages, read_page
+from lagebild.model import Annotations
+from lagebild.pipeline import (
+    BATCH_STAGES,
+    Run,
+    Summary,
+    Work,
+    annotate_work,
+    main_stages,
+    store_work,
+)
+from lagebild.store import Store
+
+# Pages in flight per worker and per trip: enough to keep the workers busy while the
+# main process dedups and writes, few enough that memory does not grow with the input.
+IN_FLIGHT_PER_WORKER = 8
+
+Extracted = tuple[Work | None, Rejected | None, str]
+
+
+def read_and_extract(candidate: Candidate) -> Extracted:
+    """Worker: read and extract one page; (work, None, sha) or (None, rejection, sha)."""
+    sha256 = ""
+    try:
+        page = read_page(candidate)
+        sha256 = page.sha256
+        return Work(page, article=extract(page)), None, sha256
+    except Rejected as rejection:
+        return None, rejection.for_source(candidate.source), sha256
+    except Exception as exc:  # a bug on one page must not end the batch
+        detail = f"{exc.__class__.__name__}: {exc}"
+        return None, Rejected(Reason.INTERNAL, detail, candidate.source), sha256
+
+
+def annotate(work: Work) -> Annotations | Rejected:
+    """Worker: the annotate stage on one article; a rejection naming the bug if it fails."""
+    try:
+        annotate_work(work, shared_tagger())
+    except Exception as exc:  # a bug on one page must not end the batch
+        return Rejected(Reason.INTERNAL, f"{exc.__class__.__name__}: {exc}", work.page.source)
+    return work.annotations or Annotations()
+
+
+def ingest_parallel(
+    paths: list[str],
+    store: Store,
+    workers: int,
+    *,
+    on_page: Callable[[str], None] | None = None,
+) -> Summary:
+    """Store every page under ``paths`` using ``workers`` processes; see the module doc."""
+    summary = Summary()
+    run = Run(store)
+    window = IN_FLIGHT_PER_WORKER * workers
+    # spawn: the workers start clean, without the parent's SQLite connection or threads.
+    context = multiprocessing.get_context("spawn")
+    extracting: deque[tuple[Candidate, Future[Extracted]]] = deque()
+    annotating: deque[tuple[Work, Future[Annotations | Rejected]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+
+        def after_extract() -> None:
+            candidate, future = extracting.popleft()
+            work, rejection, sha256 = future.result()
+            if on_page is not None:
+                on_page(candidate.source)
+            if work is None:
+                assert rejection is not None
+                _reject(store, summary, rejection, sha256)
+                return
+            if store.known(sha256):
+                store.add_source(sha256, work.page.source)
+                summary.known += 1
+                return
+            try:
+                main_stages(run, work)
+            except Rejected as stopped:
+                _reject(store, summary, stopped.for_source(candidate.source), sha256)
+                return
+            except Exception as exc:  # a bug on one page must not end the batch
+                detail = f"{exc.__class__.__name__}: {exc}"
+                _reject(store, summary, Rejected(Reason.INTERNAL, detail, candidate.source), sha256)
+                return
+            annotating.append((work, pool.submit(annotate, work)))
+
+        def after_annotate() -> None:
+            work, future = annotating.popleft()
+            result = future.result()
+            if isinstance(result, Rejected):
+                _reject(store, summary, result, work.page.sha256)
+                return
+            work.annotations = result
+            store_work(work, store, summary)
+
+        for item in find_pages(paths):
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            if isinstance(item, Rejected):
+                store.reject(item)
+                summary.rejected.append(item)
+                if on_page is not None:
+                    on_page(item.source)
+                continue
+            extracting.append((item, pool.submit(read_and_extract, item)))
+            while len(extracting) > window:
+                after_extract()
+            while len(annotating) > window or (annotating and annotating[0][1].done()):
+                after_annotate()
+        while extracting:
+            after_extract()
+        while annotating:
+            after_annotate()
+    if summary.stored:
+        for batch_stage in BATCH_STAGES.values():
+            batch_stage(store)
+    return summary
+
+
+def _reject(store: Store, summary: Summary, rejection: Rejected, sha256: str) -> None:
+    store.reject(rejection, sha256)
+    summary.rejected.append(rejection)
