@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,13 +18,25 @@ from lagebild.ingest import Candidate, Skipped, find_pages, read_page
 from lagebild.pipeline import Summary, ingest
 from lagebild.store import Store
 
+# Below this many pages one process ingests: starting workers costs more than it saves.
+AUTO_MIN_PAGES = 200
+
 
 @main.command("ingest")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest_cmd(paths: tuple[str, ...], db_path: str, as_json: bool, quiet: bool) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for reading, extraction and annotation "
+    f"[default: the core count, one for fewer than {AUTO_MIN_PAGES} pages].",
+)
+def ingest_cmd(
+    paths: tuple[str, ...], db_path: str, as_json: bool, quiet: bool, workers: int | None
+) -> None:
     """Store the pages in files, folders (recursively) or stdin (-).
 
     Pages already stored (same bytes) are left as they are; pages that are not
@@ -34,10 +47,11 @@ def ingest_cmd(paths: tuple[str, ...], db_path: str, as_json: bool, quiet: bool)
     Example:
       lagebild ingest pages/ extra.html --db news.sqlite
       curl -s https://example.org/a.html | lagebild ingest - --db news.sqlite
+      lagebild ingest archive/ --db news.sqlite --workers 2
     """
     store = open_store(db_path)
     try:
-        summary = _run_ingest(list(paths), store, quiet=quiet or as_json)
+        summary = _run_ingest(list(paths), store, quiet=quiet or as_json, workers=workers)
     finally:
         store.close()
     if as_json:
@@ -48,14 +62,20 @@ def ingest_cmd(paths: tuple[str, ...], db_path: str, as_json: bool, quiet: bool)
         raise SystemExit(EXIT_REJECTED)
 
 
-def _run_ingest(paths: list[str], store: Store, *, quiet: bool) -> Summary:
-    """Ingest with a progress bar on a terminal."""
+def _run_ingest(paths: list[str], store: Store, *, quiet: bool, workers: int | None) -> Summary:
+    """Ingest with a progress bar on a terminal, on as many cores as pay off."""
     err = console(stderr=True)
-    if quiet or not err.is_terminal:
-        return ingest(paths, store)
+    show = not quiet and err.is_terminal
+    total = None
+    if show or workers is None:
+        total = sum(1 for item in find_pages(paths) if not isinstance(item, Skipped))
+    if workers is None:
+        # Each worker loads the NER model (seconds): only worth it for a larger batch.
+        workers = (os.cpu_count() or 1) if (total or 0) >= AUTO_MIN_PAGES else 1
+    if not show:
+        return ingest(paths, store, workers=workers)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    total = sum(1 for item in find_pages(paths) if not isinstance(item, Skipped))
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -65,7 +85,7 @@ def _run_ingest(paths: list[str], store: Store, *, quiet: bool) -> Summary:
         transient=True,
     ) as progress:
         task = progress.add_task("ingesting", total=total)
-        return ingest(paths, store, on_page=lambda _source: progress.advance(task))
+        return ingest(paths, store, workers=workers, on_page=lambda _source: progress.advance(task))
 
 
 def _print_summary(summary: Summary, db_path: str) -> None:
