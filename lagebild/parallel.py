@@ -24,12 +24,12 @@ from lagebild.extract import extract
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
 from lagebild.model import Annotations
 from lagebild.pipeline import (
-    BATCH_STAGES,
     Run,
     Summary,
     Work,
     annotate_work,
     main_stages,
+    run_batch_stages,
     store_work,
 )
 from lagebild.store import Store
@@ -133,9 +133,9 @@ def ingest_parallel(
             after_extract()
         while annotating:
             after_annotate()
+    summary.seconds.update(run.seconds)
     if summary.stored:
-        for batch_stage in BATCH_STAGES.values():
-            batch_stage(store)
+        run_batch_stages(store, summary)
     return summary
 
 

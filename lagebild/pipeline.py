@@ -8,7 +8,8 @@ database: they read the run's learners and leave what must be written on the
 
 from __future__ import annotations
 
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +53,8 @@ class Run:
         self.dedup = Deduplicator()
         self._dedup_loaded = False
         self.tagger: NerTagger | None = None
+        # Seconds spent in each per-page stage during this run (for `lagebild bench`).
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     def tagger_ready(self) -> NerTagger:
         """The NER tagger, shared by every run in this process (its model loads once)."""
@@ -190,7 +193,24 @@ def main_stages(run: Run, work: Work) -> None:
     """The stages that carry state from page to page (site noise, dedup), in order."""
     for name, stage in STAGES.items():
         if name not in WORKER_STAGES:
-            stage(run, work)
+            run_stage(name, stage, run, work)
+
+
+def run_stage(name: str, stage: Stage, run: Run, work: Work) -> None:
+    """Run one stage on one page, adding its time to the run's per-stage seconds."""
+    started = time.perf_counter()
+    try:
+        stage(run, work)
+    finally:
+        run.seconds[name] += time.perf_counter() - started
+
+
+def run_batch_stages(store: Store, summary: Summary) -> None:
+    """The stages over the whole store, timed into the summary's per-stage seconds."""
+    for name, batch_stage in BATCH_STAGES.items():
+        started = time.perf_counter()
+        batch_stage(store)
+        summary.seconds[name] += time.perf_counter() - started
 
 
 def _cluster(store: Store) -> None:
@@ -219,6 +239,8 @@ class Summary:
     known: int = 0  # the same bytes were stored before: nothing changed
     skipped: list[Skipped] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    # Seconds per stage: per-page stages run in this process, and the batch stages.
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @property
     def seen(self) -> int:
@@ -273,9 +295,9 @@ def ingest(
             _ingest_one(item, run, summary)
         if on_page is not None:
             on_page(item.source)
+    summary.seconds.update(run.seconds)
     if summary.stored:
-        for batch_stage in BATCH_STAGES.values():
-            batch_stage(store)
+        run_batch_stages(store, summary)
     return summary
 
 
@@ -291,8 +313,8 @@ def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
             summary.known += 1
             return
         work = Work(page)
-        for stage in STAGES.values():
-            stage(run, work)
+        for name, stage in STAGES.items():
+            run_stage(name, stage, run, work)
     except Rejected as rejection:
         _reject(rejection.for_source(candidate.source), sha256, store, summary)
         return

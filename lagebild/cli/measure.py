@@ -35,6 +35,35 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
     print_json(bench_extract(list(paths), seconds))
 
 
+@bench_group.command("pipeline")
+@click.option("--pages", "-n", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
+)
+def bench_pipeline_cmd(pages: int, workers: int, data_dir: Path | None) -> None:
+    """End to end: N German news pages (from gnad10k_test) through every stage.
+
+    Prints pages and tokens per second, seconds per stage, peak memory and store size.
+
+    \b
+    Example:
+      lagebild bench pipeline --pages 1000 --workers 2
+    """
+    from lagebild.eval.benchdata import default_data_dir
+    from lagebild.eval.throughput import run_pipeline
+
+    folder = data_dir or default_data_dir()
+    try:
+        print_json(run_pipeline(folder, pages, workers))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 DATA_OPTION = click.option(
     "--data",
     "data_dir",
