@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lagebild.model import Article, to_dict
+from lagebild.model import Article, Event, to_dict
 from lagebild.store import Store
 
 
@@ -24,6 +24,20 @@ def article_record(article: Article, sources: list[str]) -> dict[str, Any]:
     record["url"] = article.url
     record["sources"] = sources
     return record
+
+
+def event_record(event_id: str, event: Event) -> dict[str, Any]:
+    """One merged event as exported: the contract's fields, its status and evidence."""
+    return {
+        "id": event_id,
+        "type": event.type,
+        "date": event.date,
+        "place": event.place,
+        "participants": event.participants,
+        "articles": event.articles,
+        "evidence": event.evidence,
+        "status": event.status,
+    }
 
 
 def export_json(store: Store) -> dict[str, Any]:
@@ -49,19 +63,7 @@ def export_json(store: Store) -> dict[str, Any]:
             for entity, mentions, articles in store.entities()
         ],
         "quotes": store.quotes(),
-        "events": [
-            {
-                "id": event_id,
-                "type": e.type,
-                "date": e.date,
-                "place": e.place,
-                "participants": e.participants,
-                "articles": e.articles,
-                "evidence": e.evidence,
-                "status": e.status,
-            }
-            for event_id, e in store.events()
-        ],
+        "events": [event_record(event_id, e) for event_id, e in store.events()],
     }
 
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from lagebild.cli.app import main
 from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
+from lagebild.export import event_record
 from lagebild.model import Entity
 from lagebild.store import Store
 from lagebild.timeline import Entry, articles_timeline, entity_timeline, markdown
@@ -42,20 +43,7 @@ def events_cmd(db_path: str, name: str | None, limit: int, as_json: bool) -> Non
     finally:
         store.close()
     if as_json:
-        print_json(
-            [
-                {
-                    "id": event_id,
-                    "type": e.type,
-                    "date": e.date,
-                    "place": e.place,
-                    "participants": e.participants,
-                    "articles": e.articles,
-                    "evidence": e.evidence,
-                }
-                for event_id, e in events
-            ]
-        )
+        print_json([event_record(event_id, e) for event_id, e in events])
         return
     table = Table("date", "type", "participants", "place", "sources")
     for _id, e in events:
