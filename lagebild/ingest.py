@@ -1,7 +1,9 @@
 """Ingest: find the pages a user points at and turn each into a ``Page``.
 
 Reading and decoding are separate from walking the paths so that one unreadable or
-undecodable file becomes one ``Rejected`` and the batch goes on.
+undecodable file becomes one ``Rejected`` and the batch goes on. Container files
+(WARC, JSON Lines, RSS/Atom) are opened by their readers in ``lagebild.sources``
+while the walk goes on, so their pages arrive one at a time with their bytes.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lagebild.errors import Reason, Rejected
 from lagebild.model import Page, PageKind
+from lagebild.sources import Candidate, Skipped, open_regular
+from lagebild.sources.feeds import is_feed, is_feed_name, read_feed
+from lagebild.sources.jsonl import is_jsonl, read_jsonl
+from lagebild.sources.warc import is_warc, read_warc
 from lagebild.textcodec import decode
 
 # A news page is rarely over 2 MB of HTML; 20 MB leaves room for bloated pages while
@@ -39,28 +45,27 @@ NOT_PAGE_SUFFIXES = {
     ".log",
 }
 
+Found = Candidate | Skipped | Rejected
+Reader = Callable[[Path, str], Iterator[Found]]
 
-@dataclass(frozen=True)
-class Skipped:
-    """A file in a walked folder that is not a page, with why it was left out."""
-
-    source: str
-    why: str
+__all__ = ["Candidate", "Skipped", "find_pages", "page_from_bytes", "read_page"]
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A page found on the command line: its source as given and where to read it."""
+class _Folder:
+    """A folder met in a walk, to be walked next."""
 
-    source: str
-    path: Path | None  # None means standard input
+    path: Path
+    shown: str
 
 
-def find_pages(paths: list[str]) -> Iterator[Candidate | Skipped | Rejected]:
+def find_pages(paths: list[str]) -> Iterator[Found]:
     """Yield every page under ``paths`` in a stable order, or a rejection for it.
 
-    Folders are walked recursively in sorted order, hidden files and folders are
-    skipped, and a folder reached twice through symlinks is walked once.
+    Folders are walked in sorted order, hidden files and folders are skipped, and a
+    folder reached twice through symlinks is walked once. A container file yields
+    one candidate per page in it. Nothing here raises: a bug in a container reader
+    becomes an ``internal_error`` rejection of that file.
     """
     seen_dirs: set[tuple[int, int]] = set()
     for given in paths:
@@ -71,50 +76,91 @@ def find_pages(paths: list[str]) -> Iterator[Candidate | Skipped | Rejected]:
         if path.is_dir():
             yield from _walk(path, given, seen_dirs)
         elif path.exists() or path.is_symlink():
-            yield Candidate(given, path)
+            yield from _file(path, given)
         else:
             yield Rejected(Reason.UNREADABLE, "no such file or directory", given)
 
 
-def _walk(
-    root: Path, shown: str, seen_dirs: set[tuple[int, int]]
-) -> Iterator[Candidate | Skipped | Rejected]:
-    """Walk one folder; ``shown`` is how its path is printed in sources."""
+def _file(path: Path, shown: str) -> Iterator[Found]:
+    """The candidates of one file: itself, or the pages of a container."""
+    reader = _container_reader(path)
+    if reader is None:
+        yield Candidate(shown, path)
+        return
     try:
-        stat = root.stat()
+        yield from reader(path, shown)
+    except Exception as exc:  # a reader bug must not end the batch
+        detail = f"reading the container failed: {exc.__class__.__name__}: {exc}"
+        yield Rejected(Reason.INTERNAL, detail, shown)
+
+
+def _container_reader(path: Path) -> Reader | None:
+    """The reader for a container file, None for a page file."""
+    if is_warc(path):
+        return read_warc
+    if is_jsonl(path):
+        return read_jsonl
+    if is_feed_name(path) or (path.suffix.lower() == ".xml" and is_feed(path)):
+        return read_feed
+    return None
+
+
+def _walk(root: Path, shown: str, seen_dirs: set[tuple[int, int]]) -> Iterator[Found]:
+    """Walk one folder depth-first; ``shown`` is how its path is printed in sources.
+
+    A stack instead of recursion: a tree thousands of folders deep must not hit
+    Python's recursion limit.
+    """
+    stack = [_entries(_Folder(root, shown), seen_dirs)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, _Folder):
+            stack.append(_entries(item, seen_dirs))
+        else:
+            yield item
+
+
+def _entries(folder: _Folder, seen_dirs: set[tuple[int, int]]) -> Iterator[Found | _Folder]:
+    """The entries of one folder, sorted by name; sub-folders as ``_Folder``."""
+    try:
+        stat = folder.path.stat()
         key = (stat.st_dev, stat.st_ino)
         if key in seen_dirs:
-            yield Rejected(Reason.UNREADABLE, "folder already visited (symlink loop)", shown)
+            yield Rejected(Reason.UNREADABLE, "folder already visited (symlink loop)", folder.shown)
             return
         seen_dirs.add(key)
-        entries = sorted(os.scandir(root), key=lambda e: e.name)
+        entries = sorted(os.scandir(folder.path), key=lambda e: e.name)
     except OSError as exc:
-        yield Rejected(Reason.UNREADABLE, f"cannot list folder: {exc.strerror}", shown)
+        yield Rejected(Reason.UNREADABLE, f"cannot list folder: {exc.strerror}", folder.shown)
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        child = os.path.join(shown, entry.name)
+        child = os.path.join(folder.shown, entry.name)
         try:
             is_dir = entry.is_dir()
         except OSError as exc:
             yield Rejected(Reason.UNREADABLE, f"cannot stat: {exc.strerror}", child)
             continue
         if is_dir:
-            yield from _walk(Path(entry.path), child, seen_dirs)
+            yield _Folder(Path(entry.path), child)
         elif Path(entry.name).suffix.lower() in NOT_PAGE_SUFFIXES:
             yield Skipped(child, f"{Path(entry.name).suffix} files are not pages")
         else:
-            yield Candidate(child, Path(entry.path))
+            yield from _file(Path(entry.path), child)
 
 
 def read_page(candidate: Candidate, kind: PageKind | None = None) -> Page:
     """Read and decode one page; raise ``Rejected`` with the reason if it is no page."""
-    raw = _read_bytes(candidate)
-    return page_from_bytes(raw, candidate.source, kind)
+    raw = candidate.data if candidate.data is not None else _read_bytes(candidate)
+    return page_from_bytes(raw, candidate.source, kind or candidate.kind, url=candidate.url)
 
 
-def page_from_bytes(raw: bytes, source: str, kind: PageKind | None = None) -> Page:
+def page_from_bytes(
+    raw: bytes, source: str, kind: PageKind | None = None, *, url: str | None = None
+) -> Page:
     """Build a ``Page`` from bytes: checks, decoding and repair."""
     try:
         if not raw.strip():
@@ -135,23 +181,27 @@ def page_from_bytes(raw: bytes, source: str, kind: PageKind | None = None) -> Pa
             kind=page_kind,
             sha256=hashlib.sha256(raw).hexdigest(),
             encoding=decoded.encoding,
+            url=url,
         )
     except Rejected as rejection:
         raise rejection.for_source(source) from None
 
 
 def _read_bytes(candidate: Candidate) -> bytes:
-    """Read at most one byte over the limit, so a huge file is refused cheaply."""
-    try:
-        if candidate.path is None:
+    """Read a page file; one over the size limit is refused by its size, unread."""
+    if candidate.path is None:
+        try:
             return sys.stdin.buffer.read(MAX_PAGE_BYTES + 1)
-        with candidate.path.open("rb") as handle:
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            raise Rejected(Reason.UNREADABLE, f"cannot read: {reason}", "-") from None
+    with open_regular(candidate.path, candidate.source, MAX_PAGE_BYTES) as handle:
+        try:
+            # At most one byte over the limit, should the file grow after its size was read.
             return handle.read(MAX_PAGE_BYTES + 1)
-    except IsADirectoryError:
-        raise Rejected(Reason.UNREADABLE, "is a folder", candidate.source) from None
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        raise Rejected(Reason.UNREADABLE, f"cannot read: {reason}", candidate.source) from None
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            raise Rejected(Reason.UNREADABLE, f"cannot read: {reason}", candidate.source) from None
 
 
 def guess_kind(source: str, text: str) -> PageKind | None:

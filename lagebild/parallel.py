@@ -134,7 +134,7 @@ def ingest_parallel(
         while annotating:
             after_annotate()
     summary.seconds.update(run.seconds)
-    if summary.stored:
+    if summary.stored or store.batch_pending():
         run_batch_stages(store, summary)
     return summary
 

@@ -206,11 +206,16 @@ def run_stage(name: str, stage: Stage, run: Run, work: Work) -> None:
 
 
 def run_batch_stages(store: Store, summary: Summary) -> None:
-    """The stages over the whole store, timed into the summary's per-stage seconds."""
+    """The stages over the whole store, timed into the summary's per-stage seconds.
+
+    The store remembers that they are due from the moment a page is stored until they
+    have all finished, so a run killed in between is completed by the next one.
+    """
     for name, batch_stage in BATCH_STAGES.items():
         started = time.perf_counter()
         batch_stage(store)
         summary.seconds[name] += time.perf_counter() - started
+    store.batch_done()
 
 
 def _cluster(store: Store) -> None:
@@ -222,7 +227,7 @@ def _cluster(store: Store) -> None:
 BatchStage = Callable[[Store], None]
 
 # What runs once per ingest run over the whole store, after the pages are stored, when
-# at least one page was new.
+# at least one page was new (or an earlier run was stopped before these finished).
 BATCH_STAGES: dict[str, BatchStage] = {
     "resolve": _resolve,
     "speakers": Store.link_speakers,
@@ -296,7 +301,7 @@ def ingest(
         if on_page is not None:
             on_page(item.source)
     summary.seconds.update(run.seconds)
-    if summary.stored:
+    if summary.stored or store.batch_pending():
         run_batch_stages(store, summary)
     return summary
 

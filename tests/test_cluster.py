@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from lagebild.cluster import StoryClusterer, StorylineLinker
+from lagebild.cluster.decision import JoinModel, pair_features
 from lagebild.cluster.embed import embedding_text
 
 QUAKE = [
@@ -82,3 +87,21 @@ def test_cluster_label_is_a_headline_with_names() -> None:
 def test_cluster_embedding_text_is_title_and_lead() -> None:
     text = embedding_text("Titel", "Satz eins. " * 100, lead_chars=30)
     assert text.startswith("Titel. Satz eins.") and len(text) <= 40
+
+
+def test_cluster_join_model_ships_and_rejects_a_feature_mismatch(tmp_path: Path) -> None:
+    model = JoinModel.load()
+    assert 0.0 < model.threshold < model.merge_threshold < 1.0
+    spec = model.to_json()
+    spec["features"] = ["title"]
+    (tmp_path / "bad.json").write_text(json.dumps(spec))
+    with pytest.raises(ValueError, match="retrain"):
+        JoinModel.load(tmp_path / "bad.json")
+
+
+def test_cluster_a_week_later_on_the_same_subject_is_less_likely_the_same_story() -> None:
+    same_day = pair_features((0.3, 0.3, 0.3, 0.0), False, None, 0.0, 0.0, 1, True)
+    week_on = pair_features((0.3, 0.3, 0.3, 0.0), False, None, 8.0, 8.0, 1, True)
+    model = JoinModel.load()
+    p_same, p_week = model.probability(np.array([same_day, week_on]))
+    assert p_same > p_week

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lagebild.eval.clusters import bcubed, evaluate_clusters, pairwise, read_jsonl
+import pytest
+
+from lagebild.eval.clusters import (
+    bcubed,
+    evaluate_clusters,
+    german_dev_records,
+    pairwise,
+    read_jsonl,
+)
 
 
 def test_eval_clusters_metrics_on_a_hand_count() -> None:
@@ -48,3 +56,15 @@ def test_eval_clusters_writes_one_prediction_per_line_and_counts_duplicates(tmp_
     assert by_id["copy"]["duplicate_of"] == "orig" and by_id["orig"]["duplicate_of"] is None
     assert by_id["copy"]["story"] == by_id["orig"]["story"] != by_id["other"]["story"]
     assert result["pairwise"]["f1"] == 1.0 and result["bcubed"]["f1"] == 1.0
+
+
+def test_eval_clusters_german_dev_parts_are_disjoint_and_cover_the_set() -> None:
+    from lagebild.eval.benchdata import default_data_dir
+
+    if not (default_data_dir() / "quotes_de_wikinews" / "data.tar.gz").is_file():
+        pytest.skip("benchdata not found")
+    tune = {r["id"] for r in german_dev_records(part="tune")}
+    check = german_dev_records(part="check")
+    assert not tune & {r["id"] for r in check}
+    assert len(tune) + len(check) == len(german_dev_records())
+    assert sum(1 for r in check if r["label"] != r["id"]) >= 6  # 3 multi-article stories

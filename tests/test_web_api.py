@@ -229,6 +229,7 @@ def test_web_api_internal_error_has_the_shape_and_hides_details(
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(web_queries, "stats", broken)
+    monkeypatch.setattr(web_queries, "overview", broken)
     with TestClient(create_app(str(web_store)), raise_server_exceptions=False) as test_client:
         error = _error(test_client.get("/api/stats"), 500, "internal_error")
         assert "secret" not in error["message"]
@@ -347,7 +348,7 @@ def test_web_app_refuses_a_missing_or_foreign_file(tmp_path: Path) -> None:
 def test_web_pages_render(client: TestClient, web_store: Path) -> None:
     copy_id, canonical_id = _duplicate(web_store)
     home = client.get("/").text
-    assert "Latest articles" in home and "Storylines and stories" in home
+    assert "Latest articles" in home and "Storylines" in home and "Latest stories" in home
     listing = client.get("/articles", params={"outlet": "Niederbayern-Rundschau"}).text
     assert "Niederbayern-Rundschau" in listing
     copy = client.get(f"/articles/{copy_id}").text
@@ -383,19 +384,31 @@ def test_web_article_page_links_names_and_places_subheadings(
     assert page.index(first_paragraph[:20]) < heading  # put back between the paragraphs
 
 
-def test_web_home_shows_stories_when_the_store_holds_them(web_store: Path, tmp_path: Path) -> None:
+def test_web_home_shows_stories_from_the_story_tables(web_store: Path, tmp_path: Path) -> None:
     clustered = tmp_path / "clustered.sqlite"
     shutil.copy(web_store, clustered)
     db = sqlite3.connect(clustered)
-    db.execute("UPDATE articles SET story = 's1', storyline = 'l1' WHERE source LIKE '%passau%'")
-    db.execute("UPDATE articles SET story = 's2' WHERE source LIKE '%hollmann%'")
+    db.execute("DELETE FROM stories")
+    db.execute("DELETE FROM storylines")
+    db.commit()
+    with TestClient(create_app(str(clustered))) as test_client:
+        assert "No stories or storylines yet" in test_client.get("/").text
+    db.execute(
+        "INSERT INTO storylines VALUES ('l1', 'Hochwasser an Donau und Inn', '[]', "
+        "'2026-03-09', '2026-03-23', 2, 7)"
+    )
+    db.execute(
+        "INSERT INTO stories VALUES ('s1', 'Katastrophenfall (Passau)', "
+        "'Katastrophenfall in Passau', '[\"Passau\"]', 'l1', '2026-03-09', '2026-03-13', 4, 2)"
+    )
     db.commit()
     db.close()
     with TestClient(create_app(str(clustered))) as test_client:
         home = test_client.get("/").text
         assert "No stories or storylines yet" not in home
-        assert "Katastrophenfall in Passau" in home and "Other stories" in home
-        assert test_client.get("/api/stats").json()["stories"] == 2
+        assert "Hochwasser an Donau und Inn" in home and "Katastrophenfall in Passau" in home
+        assert "2 stories · 7 articles" in home and "4 articles · 2 outlets" in home
+        assert 'href="/storylines/l1"' in home and 'href="/stories/s1"' in home
 
 
 def test_web_empty_store_has_empty_states(tmp_path: Path) -> None:

@@ -84,6 +84,8 @@ def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
 
 def _shot(page: sync_api.Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # A page reached by a click may keep the scroll position; full-page shots start at the top.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
@@ -129,6 +131,70 @@ def test_web_browser_home_article_entity_search(page: sync_api.Page, server: str
     assert dialogs == []
 
 
+def test_web_browser_storyline_timeline_entity_network_search(
+    page: sync_api.Page, server: str
+) -> None:
+    """Home -> a storyline's timeline -> a story -> an entity's network -> search by entity."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/")
+    lines = page.locator("ul.storylines .item-title")
+    assert lines.count() >= 2 and page.locator("ul.latest-stories .item").count() >= 2
+    # The storyline with most stories: its chart has several bars.
+    metas = page.locator("ul.storylines .meta").all_inner_texts()
+    best = max(range(len(metas)), key=lambda i: int(metas[i].split(" · ")[1].split()[0]))
+    lines.nth(best).click()
+    page.wait_for_load_state()
+    assert "/storylines/" in page.url
+    chart = page.locator("svg.timeline-chart")
+    box = chart.bounding_box()
+    assert chart.is_visible() and box is not None and box["width"] > 600
+    assert page.locator("svg.timeline-chart .story-bar").count() >= 2
+    assert page.locator("svg.timeline-chart .ev").count() >= 3
+    assert page.locator("table.events tbody tr").count() >= 3
+    _shot(page, "storyline.png")
+
+    # An event mark jumps to its row in the events table.
+    mark = page.locator("svg.timeline-chart .ev").first
+    mark.click()
+    assert "#event-" in page.url
+    page.go_back()
+
+    page.locator("svg.timeline-chart .story-bar").first.click()
+    page.wait_for_load_state()
+    assert "/stories/" in page.url
+    assert page.locator("h2", has_text="Articles by outlet").count() == 1
+    _shot(page, "story.png")
+    page.go_back()
+    page.wait_for_load_state()
+
+    person = page.locator("section[aria-labelledby=people-h] .chips a").first
+    name = person.inner_text()
+    person.click()
+    page.wait_for_load_state()
+    assert "/entities/" in page.url and page.locator("h1").inner_text().startswith(name)
+    assert page.locator("svg.network-chart .node").count() >= 2
+    assert page.locator("svg.network-chart .node.center").count() == 1
+    _shot(page, "entity-network.png")
+
+    page.fill("header input[name=q]", name.split()[-1])
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_load_state()
+    facet = page.locator(".entity-facet a").first
+    facet_name = facet.inner_text()
+    facet.click()
+    page.wait_for_load_state()
+    assert "entity=" in page.url and page.locator(".hits-list .item").count() >= 1
+    assert page.locator(".entity-facet a[aria-current]").inner_text() == facet_name
+    _shot(page, "search-entity-facet.png")
+
+    # An article with quotes shows them highlighted.
+    page.locator(".hits-list .item-title").first.click()
+    page.wait_for_load_state()
+    _shot(page, "article-quotes.png")
+    assert dialogs == []
+
+
 def test_web_browser_shows_a_script_title_as_text(page: sync_api.Page, server: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -165,5 +231,21 @@ def test_web_browser_fits_a_phone_screen(browser: sync_api.Browser, server: str)
         )
         assert overflow <= 1
         _shot(page, "article-phone.png")
+        for link, name in (("ul.storylines .item-title", "storyline-phone.png"),):
+            page.goto(server + "/")
+            page.locator(link).last.click()
+            page.wait_for_load_state()
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px"
+            _shot(page, name)
+        page.locator("section[aria-labelledby=people-h] .chips a").first.click()
+        page.wait_for_load_state()
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px"
+        _shot(page, "entity-phone.png")
     finally:
         context.close()

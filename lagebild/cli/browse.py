@@ -2,42 +2,117 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.table import Table
 
 from lagebild.cli.app import main
 from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
-from lagebild.export import export_json
+from lagebild.exports import FORMATS, TABLES, ExportError, ExportOptions
+from lagebild.exports.as_csv import write_csv_folder
+from lagebild.exports.as_parquet import write_parquet_folder
 from lagebild.model import to_dict
 from lagebild.store import StoreError
 
 
 @main.command("export")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file."
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="json",
+    show_default=True,
+    help="json: the contract's object; jsonl, csv, parquet: records of a table; markdown: "
+    "a storyline report; ics: events as a calendar; graphml: the who-met-whom network.",
 )
-def export_cmd(db_path: str, fmt: str, output: Path | None) -> None:
-    """Print everything the store holds as one JSON object.
+@click.option(
+    "--table",
+    type=click.Choice(list(TABLES)),
+    default=None,
+    help="The table for jsonl, csv and parquet. Without it jsonl writes every table "
+    "(each line with `table`), csv and parquet write one file per table into -o DIR.",
+)
+@click.option("--storyline", default=None, metavar="ID", help="Only this storyline.")
+@click.option(
+    "--entity", default=None, metavar="NAME", help="Only this entity (id, name or any form)."
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help="Write to this file (a folder for csv or parquet without --table).",
+)
+def export_cmd(
+    db_path: str,
+    fmt: str,
+    table: str | None,
+    storyline: str | None,
+    entity: str | None,
+    output: Path | None,
+) -> None:
+    """Export the store, a storyline or an entity: JSON, JSON Lines, CSV, Markdown,
+    iCalendar, GraphML or Parquet.
+
+    Binary formats (parquet) need -o. `--format json` without a selection prints the
+    contract's object exactly.
 
     \b
-    Example:
+    Examples:
       lagebild export --db news.sqlite --format json > picture.json
+      lagebild export --format csv --table events -o events.csv
+      lagebild export --format csv -o tables/
+      lagebild export --format markdown --storyline line:fc8a6ebc05493c9f -o report.md
+      lagebild export --format ics --entity Witkoff -o witkoff.ics
+      lagebild export --format parquet --table quotes -o quotes.parquet
     """
+    spec = FORMATS[fmt]
+    folder = spec.tabular and table is None
+    if (spec.binary or folder) and output is None:
+        what = "a folder (one file per table; or choose --table)" if folder else "a file"
+        _export_fail(f"--format {fmt} needs -o with {what}", 2)
     store = open_store(db_path, readonly=True)
     try:
-        data = export_json(store)
+        entity_id = None
+        if entity is not None:
+            found = store.entity(entity)
+            if found is None:
+                _export_fail(f"no entity named {entity!r} in {db_path}", EXIT_NOT_FOUND)
+            entity_id = found.id
+        options = ExportOptions(table, storyline, entity_id)
+        try:
+            options.check(store.db)
+            if folder:
+                assert output is not None
+                if fmt == "csv":
+                    written = write_csv_folder(store.db, options, output)
+                else:
+                    written = write_parquet_folder(store.db, options, output)
+                for path in written:
+                    console(stderr=True).print(f"wrote {path}", markup=False)
+            elif output is None:
+                stdout = sys.stdout.buffer
+                for chunk in spec.render(store.db, options):
+                    stdout.write(chunk)
+                stdout.flush()
+            else:
+                with output.open("wb") as out:
+                    for chunk in spec.render(store.db, options):
+                        out.write(chunk)
+        except ExportError as exc:
+            code = EXIT_NOT_FOUND if exc.code == "not_found" else 2
+            _export_fail(exc.message, code)
     finally:
         store.close()
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if output is None:
-        click.echo(text)
-    else:
-        output.write_text(text + "\n", encoding="utf-8")
+
+
+def _export_fail(message: str, status: int) -> NoReturn:
+    """Say why the export cannot be made, and exit with ``status``."""
+    console(stderr=True).print(f"[red]error:[/red] {message}", highlight=False)
+    raise SystemExit(status)
 
 
 @main.command("stats")

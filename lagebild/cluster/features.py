@@ -5,6 +5,11 @@ entities), each L2-normalised, with weights from an online IDF: document frequen
 counted in a fixed-size hashed table as articles arrive, so memory never grows and no
 vocabulary has to be fitted first (the stream is the corpus, as in Miranda et al. 2018).
 Feature ids are stable CRC32 hashes, so two processes build the same vectors.
+
+Speed matters here (the clusterer must take 1,000+ articles a second on one core), so
+the per-token work is done by C code (``re.findall``, ``Counter``) and the weights by
+NumPy; Python only loops over the distinct terms of an article, whose ids and lemmas
+come from bounded memos (news repeats its words).
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import simplemma
 
 Vector = dict[int, float]
@@ -38,9 +45,17 @@ STOPWORDS = frozenset(
 )
 TITLE_TERMS = 16
 BODY_TERMS = 60
+# Characters of the body read for its terms. The event is told in the first paragraphs;
+# the rest adds background that blurs stories together, and costs time. Cutting at 4,000
+# characters changed pairwise F1 on the dev sets by less than 0.01 and halved the time.
+BODY_CHARS = 4000
 # Lemmas: enough of the text to know the topic, few enough to stay fast.
 LEMMA_WORDS = 150
 LEMMA_LANGS = frozenset({"de", "en", "fr", "es", "it", "nl"})
+PARTS = ("title", "body", "lemmas", "entities")
+_PREFIX = {"title": "t", "body": "b", "lemmas": "l", "entities": "e"}
+# Memo entries kept per part before the memo is emptied (a few MB; flat memory).
+MEMO_SIZE = 50_000
 
 
 def feature_id(prefix: str, term: str) -> int:
@@ -50,7 +65,7 @@ def feature_id(prefix: str, term: str) -> int:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens without digits and function words."""
-    return [t for t in (m.lower() for m in _TOKEN.findall(text)) if t not in STOPWORDS]
+    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
 
 
 @dataclass
@@ -63,11 +78,16 @@ class Parts:
     entities: Vector
     keys: list[int] = field(default_factory=list)
 
+    def part(self, name: str) -> Vector:
+        """One part by name (``title``, ``body``, ``lemmas`` or ``entities``)."""
+        vector: Vector = getattr(self, name)
+        return vector
+
 
 class Lemmatizer:
     """simplemma with a bounded memo: news repeats its words, simplemma takes microseconds."""
 
-    def __init__(self, max_size: int = 200_000) -> None:
+    def __init__(self, max_size: int = MEMO_SIZE) -> None:
         self.max_size = max_size
         self.memo_: dict[tuple[str, str], str] = {}
 
@@ -98,6 +118,7 @@ class Featurizer:
         self.docs_ = 0.0
         self.seen_ = 0
         self.lemmatizer_ = Lemmatizer()
+        self.ids_: dict[str, dict[str, int]] = {p: {} for p in PARTS}
 
     def parts(
         self,
@@ -109,74 +130,88 @@ class Featurizer:
     ) -> Parts:
         """The article's parts; also counts its terms into the document frequencies."""
         lang = (lang or "de")[:2].lower()
-        title_terms = tokens(title)
-        body_terms = tokens(text)
+        body_terms = tokens(text[:BODY_CHARS])
+        body_counts = Counter(body_terms)
         if lemmas is None:
             lemma_lang = lang if lang in LEMMA_LANGS else "de"
-            lemmas = [self.lemmatizer_(t, lemma_lang) for t in body_terms[:LEMMA_WORDS]]
+            lemmatize = self.lemmatizer_
+            head = Counter(body_terms[:LEMMA_WORDS])
+            lemma_counts: Counter[str] = Counter()
+            for word, times in head.items():
+                lemma_counts[lemmatize(word, lemma_lang)] += times
+            for stop in STOPWORDS.intersection(lemma_counts):
+                del lemma_counts[stop]
+        else:
+            lemma_counts = Counter(t for t in lemmas if t not in STOPWORDS)
         counts = {
-            "t": _counts(title_terms),
-            "b": _counts(body_terms),
-            "l": _counts([t for t in lemmas if t not in STOPWORDS]),
-            "e": _counts([e.lower() for e in entities or []]),
+            "title": Counter(tokens(title)),
+            "body": body_counts,
+            "lemmas": lemma_counts,
+            "entities": Counter(e.lower() for e in entities or []),
         }
-        ids = {p: {term: feature_id(p, term) for term in c} for p, c in counts.items()}
+        ids = {p: self._ids(p, c) for p, c in counts.items()}
+        n = self.docs_
         self._count(ids)
-        vectors = {p: self._tfidf(c, ids[p]) for p, c in counts.items()}
-        title_v = _top(vectors["t"], TITLE_TERMS)
-        body_v = _top(vectors["b"], BODY_TERMS)
-        lemma_v = _top(vectors["l"], BODY_TERMS)
-        entity_v = vectors["e"]
-        keys = [
-            *_top(title_v, 8),
-            *_top(body_v, 12),
-            *_top(entity_v, 8),
-        ]
-        return Parts(_norm(title_v), _norm(body_v), _norm(lemma_v), _norm(entity_v), keys)
+        title_v = self._tfidf(counts["title"], ids["title"], n, TITLE_TERMS)
+        body_v = self._tfidf(counts["body"], ids["body"], n, BODY_TERMS)
+        lemma_v = self._tfidf(counts["lemmas"], ids["lemmas"], n, BODY_TERMS)
+        entity_v = self._tfidf(counts["entities"], ids["entities"], n, 10_000)
+        keys = [*_top(title_v, 8), *_top(body_v, 12), *_top(lemma_v, 8), *_top(entity_v, 8)]
+        return Parts(title_v, body_v, lemma_v, entity_v, keys)
 
-    def _count(self, ids: dict[str, dict[str, int]]) -> None:
+    def _ids(self, part: str, counts: Counter[str]) -> npt.NDArray[np.int64]:
+        """Feature ids of the distinct terms, in the order of ``counts``."""
+        memo = self.ids_[part]
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        prefix = _PREFIX[part]
+        out = []
+        for term in counts:
+            fid = memo.get(term)
+            if fid is None:
+                fid = memo[term] = feature_id(prefix, term)
+            out.append(fid)
+        return np.array(out, dtype=np.int64)
+
+    def _count(self, ids: dict[str, npt.NDArray[np.int64]]) -> None:
         mask = (1 << self.table_bits) - 1
-        all_ids = [i & mask for part in ids.values() for i in part.values()]
-        if all_ids:
-            self.df_[np.array(all_ids, dtype=np.int64)] += 1.0
+        every = np.concatenate(list(ids.values()))
+        if every.size:
+            self.df_[every & mask] += 1.0
         self.docs_ += 1.0
         self.seen_ += 1
         if self.seen_ % self.decay_every == 0:
             self.df_ *= 0.5
             self.docs_ *= 0.5
 
-    def _tfidf(self, counts: dict[str, int], ids: dict[str, int]) -> Vector:
-        """Sublinear tf times smoothed idf from the current counts."""
-        if not counts:
+    def _tfidf(
+        self, counts: Counter[str], ids: npt.NDArray[np.int64], docs: float, k: int
+    ) -> Vector:
+        """Sublinear tf times smoothed idf, the ``k`` heaviest terms, unit length.
+
+        The idf uses the counts from before this article (``docs`` articles), so an
+        article's own terms do not lower their weight in it.
+        """
+        if not ids.size:
             return {}
         mask = (1 << self.table_bits) - 1
-        keys = [ids[t] for t in counts]
-        df = self.df_[np.array([k & mask for k in keys], dtype=np.int64)].tolist()
-        n = self.docs_
-        return {
-            k: (1.0 + math.log(c)) * (math.log((n + 1.0) / (d + 1.0)) + 1.0)
-            for k, c, d in zip(keys, counts.values(), df, strict=True)
-        }
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        df = self.df_[ids & mask].astype(np.float64)
+        weights = tf * (np.log((docs + 2.0) / (df + 1.0)) + 1.0)
+        if weights.size > k:
+            keep = np.argpartition(-weights, k)[:k]
+            ids, weights = ids[keep], weights[keep]
+        norm = math.sqrt(float(weights @ weights))
+        if norm <= 0.0:
+            return {}
+        return dict(zip(ids.tolist(), (weights / norm).tolist(), strict=True))
 
 
-def _counts(terms: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for t in terms:
-        out[t] = out.get(t, 0) + 1
-    return out
-
-
-def _top(vector: Vector, k: int) -> Vector:
-    """The ``k`` heaviest features of a vector."""
+def _top(vector: Vector, k: int) -> list[int]:
+    """The ids of the ``k`` heaviest features of a vector."""
     if len(vector) <= k:
-        return vector
-    return dict(sorted(vector.items(), key=lambda kv: -kv[1])[:k])
-
-
-def _norm(vector: Vector) -> Vector:
-    """The vector scaled to unit length (empty stays empty)."""
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {k: w / norm for k, w in vector.items()} if norm else {}
+        return list(vector)
+    return sorted(vector, key=vector.__getitem__, reverse=True)[:k]
 
 
 def cosine_to(vector: Vector, centroid: Vector, centroid_norm: float) -> float:
@@ -184,4 +219,4 @@ def cosine_to(vector: Vector, centroid: Vector, centroid_norm: float) -> float:
     if not vector or centroid_norm <= 0.0:
         return 0.0
     get = centroid.get
-    return sum(w * get(k, 0.0) for k, w in vector.items()) / centroid_norm
+    return sum([w * get(k, 0.0) for k, w in vector.items()]) / centroid_norm

@@ -17,7 +17,7 @@ from lagebild.cluster.labels import Profile
 
 # Terms kept per storyline centroid; the lightest are pruned beyond this.
 CENTROID_TERMS = 400
-KEY_TERMS = 10  # heaviest lemmas (and entities) of a story that index its storyline
+KEY_TERMS = 20  # heaviest lemmas (and entities) of a story that index its storyline
 CANDIDATES = 24  # storylines scored per new story, those sharing most key terms
 
 

@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -36,6 +37,7 @@ from lagebild.eval.benchdata import default_data_dir
 
 DATA = Path(__file__).parent / "data"
 GERMAN_DEV = DATA / "stories_de_dev.json"
+PROJECT = Path(__file__).resolve().parent.parent.parent
 Embedder = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
 
@@ -151,15 +153,26 @@ def _root(parent: dict[str, str], story: str) -> str:
 
 def score(records: Iterable[dict[str, Any]], predictions: list[dict[str, Any]]) -> dict[str, Any]:
     """Pairwise and B-cubed figures of ``predictions`` against the records' labels."""
+    records = list(records)
     gold = {str(r["id"]): str(r["label"]) for r in records}
     predicted = {str(p["id"]): str(p["story"]) for p in predictions}
-    return {
+    result: dict[str, Any] = {
         "articles": len(gold),
         "gold_stories": len(set(gold.values())),
         "predicted_stories": len(set(predicted.values())),
         "pairwise": pairwise(gold, predicted),
         "bcubed": bcubed(gold, predicted),
     }
+    if records and all("storyline" in r for r in records):
+        gold_lines = {str(r["id"]): str(r["storyline"]) for r in records}
+        lines = {str(p["id"]): str(p["storyline"]) for p in predictions}
+        result["storylines"] = {
+            "gold": len(set(gold_lines.values())),
+            "predicted": len(set(lines.values())),
+            "pairwise": pairwise(gold_lines, lines),
+            "bcubed": bcubed(gold_lines, lines),
+        }
+    return result
 
 
 def evaluate_clusters(
@@ -195,18 +208,23 @@ def evaluate_clusters(
 # -- the German dev set ---------------------------------------------------------
 
 
-def german_dev_records(data_dir: Path | None = None) -> list[dict[str, Any]]:
+def german_dev_records(data_dir: Path | None = None, part: str = "all") -> list[dict[str, Any]]:
     """The German story dev set in the ``eval clusters`` format, texts read at run time.
 
     Labels come from ``data/stories_de_dev.json``: German Wikinews articles (train and
     dev splits of the quotation corpus) and the five seed pages. An article not listed
-    in a story is its own story.
+    in a story is its own story, and a story not in a listed storyline its own
+    storyline. ``part`` is ``tune`` (what the clusterer was tuned on), ``check`` (held
+    out: a third of the stories and storylines, see README-stories.md) or ``all``.
     """
     from lagebild.eval.duplicates import iter_wikinews
 
+    if part not in ("all", "tune", "check"):
+        raise ValueError(f"part must be all, tune or check, got {part!r}")
     data_dir = data_dir or default_data_dir()
     spec = json.loads(GERMAN_DEV.read_text(encoding="utf-8"))
     label_of = {doc: story for story, docs in spec["stories"].items() for doc in docs}
+    line_of = {doc: line for line, docs in spec["storylines"].items() for doc in docs}
     records = [
         {
             "id": s.id,
@@ -219,8 +237,21 @@ def german_dev_records(data_dir: Path | None = None) -> list[dict[str, Any]]:
         for s in iter_wikinews(data_dir)
     ]
     records.extend(_seed_records(data_dir.parent / "seeds", label_of))
+    for record in records:
+        record["storyline"] = line_of.get(record["id"], record["label"])
     records.sort(key=lambda r: (r["date"] is None, r["date"] or ""))
-    return records
+    if part == "all":
+        return records
+    check = set(spec["check"])
+    return [r for r in records if (_in_check(r, check)) == (part == "check")]
+
+
+def _in_check(record: dict[str, Any], check: set[str]) -> bool:
+    """Whether a record is in the held-out check part (its story or storyline is)."""
+    if record["label"] in check or record["storyline"] in check:
+        return True
+    grouped = record["label"] != record["id"] or record["storyline"] != record["id"]
+    return not grouped and zlib.crc32(str(record["id"]).encode()) % 3 == 0
 
 
 def _seed_records(seeds: Path, label_of: dict[str, str]) -> list[dict[str, Any]]:
@@ -250,6 +281,121 @@ def _seed_records(seeds: Path, label_of: dict[str, str]) -> list[dict[str, Any]]
     return out
 
 
+def page_records(
+    folder: Path, story_of: dict[str, str], storyline_of: dict[str, str], prefix: str = ""
+) -> list[dict[str, Any]]:
+    """Pages of a folder, extracted as the pipeline would, labelled by file name."""
+    if not folder.is_dir():
+        return []
+    from lagebild.extract import extract
+    from lagebild.ingest import Candidate, find_pages, read_page
+
+    out = []
+    for item in find_pages([str(folder)]):
+        if not isinstance(item, Candidate):
+            continue
+        article = extract(read_page(item))
+        name = article.source.rsplit("/", 1)[-1]
+        if name not in story_of:
+            continue
+        text = "\n\n".join(p for p in [article.lead or "", *article.body] if p)
+        out.append(
+            {
+                "id": prefix + name,
+                "title": article.title or "",
+                "text": text,
+                "date": article.published[:10] if article.published else None,
+                "lang": "de",
+                "label": story_of[name],
+                "storyline": storyline_of.get(name, story_of[name]),
+            }
+        )
+    return out
+
+
+def with_entities(records: list[dict[str, Any]], folder: Path) -> list[dict[str, Any]]:
+    """Add the entity names the pipeline gives each page (annotate and resolve).
+
+    The pipeline clusters with entities, so the story and storyline gates must too.
+    Ingests ``folder`` into a throw-away store; records without a match keep none.
+    """
+    import tempfile
+
+    from lagebild.pipeline import ingest
+    from lagebild.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.open(Path(tmp) / "gate.sqlite")
+        ingest([str(folder)], store)
+        name_of = {a.id: Path(a.source).name for a in store.articles()}
+        names = {name_of[c.article_id]: c.entities for c in store.cluster_inputs()}
+        store.close()
+    prefix = len(str(records[0]["id"])) - len(Path(str(records[0]["id"])).name) if records else 0
+    for record in records:
+        record["entities"] = names.get(str(record["id"])[prefix:])
+    return records
+
+
+def example_records(
+    root: Path = PROJECT / "examples", entities: bool = False
+) -> list[dict[str, Any]]:
+    """The project's example pages with their gold stories and storylines."""
+    expected = json.loads((root / "expected.json").read_text(encoding="utf-8"))
+    story_of = {name: page["story"] for name, page in expected["pages"].items()}
+    line_of = {name: page["storyline"] for name, page in expected["pages"].items()}
+    records = page_records(root, story_of, line_of)
+    return with_entities(records, root) if entities else records
+
+
+def seed_records(data_dir: Path | None = None, entities: bool = False) -> list[dict[str, Any]]:
+    """The five seed pages with their gold stories (four) and storyline (one)."""
+    shared = (data_dir or default_data_dir()).parent
+    gold_path = shared / "gold" / "seeds.gold.json"
+    if not gold_path.is_file():
+        return []
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    story_of = {doc: s["name"] for s in gold["stories"] for doc in s["documents"]}
+    line_of = {doc: s["name"] for s in gold.get("storylines", []) for doc in s["documents"]}
+    records = page_records(shared / "seeds", story_of, line_of)
+    return with_entities(records, shared / "seeds") if entities else records
+
+
+def exact(records: list[dict[str, Any]], predictions: list[dict[str, Any]]) -> dict[str, bool]:
+    """Whether predicted stories and storylines are exactly the gold ones."""
+
+    def groups(pairs: Iterable[tuple[str, str]]) -> set[frozenset[str]]:
+        by: dict[str, set[str]] = {}
+        for item, group in pairs:
+            by.setdefault(group, set()).add(item)
+        return {frozenset(v) for v in by.values()}
+
+    ids = [str(r["id"]) for r in records]
+    return {
+        "stories": groups(zip(ids, (str(r["label"]) for r in records), strict=True))
+        == groups((str(p["id"]), str(p["story"])) for p in predictions),
+        "storylines": groups(zip(ids, (str(r["storyline"]) for r in records), strict=True))
+        == groups((str(p["id"]), str(p["storyline"])) for p in predictions),
+    }
+
+
+def example_checks(
+    make: Callable[[], StoryClusterer],
+    examples: list[dict[str, Any]] | None = None,
+    seeds: list[dict[str, Any]] | None = None,
+) -> dict[str, bool]:
+    """The story-versus-storyline gates: examples and seeds clustered exactly as gold."""
+    examples = example_records() if examples is None else examples
+    seeds = seed_records() if seeds is None else seeds
+    out = {}
+    for name, records in (("examples", examples), ("seeds", seeds)):
+        if not records:
+            continue
+        result = exact(records, stream(records, clusterer=make()))
+        out[f"{name}_stories"] = result["stories"]
+        out[f"{name}_storylines"] = result["storylines"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: score a gold file, or write the German dev set as a gold file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -259,10 +405,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-german-dev", type=Path, help="write the German dev set (texts included) here"
     )
+    parser.add_argument(
+        "--part",
+        choices=("all", "tune", "check"),
+        default="all",
+        help="which part of the German dev set to write (check is held out of tuning)",
+    )
     args = parser.parse_args(argv)
     if args.write_german_dev:
         with args.write_german_dev.open("w", encoding="utf-8") as handle:
-            for record in german_dev_records():
+            for record in german_dev_records(part=args.part):
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         return 0
     if args.gold is None or args.predictions is None:

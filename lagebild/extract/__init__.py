@@ -24,4 +24,8 @@ def extract(page: Page) -> Article:
         )
     from lagebild.extract.plaintext import extract_text
 
-    return extract_text(page.text, article_id=article_id(page), source=page.source)
+    article = extract_text(page.text, article_id=article_id(page), source=page.source)
+    # A plain-text page names no URL of its own; the one its container gave (a WARC
+    # record's target, a JSON line's "url") is the article's.
+    article.url = article.url or page.url
+    return article

@@ -71,6 +71,9 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 # Fewer words of body text than this is no article (error pages, cookie walls, stubs).
 # The shortest article among the 515 German benchmark pages has 25 words.
 MIN_BODY_WORDS = 10
+# libxml2 stops building the tree at this depth (without XML_PARSE_HUGE); what is
+# nested deeper is lost, so a page whose text sits there reads as empty.
+PARSER_MAX_DEPTH = 256
 # Below this many characters of main text a favor_recall pass is tried as well.
 SHORT_BODY_CHARS = 300
 BLOCK_TAGS = {"p", "head", "item", "row", "quote", "code"}
@@ -134,6 +137,8 @@ def extract_html(html: str, *, article_id: str, source: str, url: str | None = N
     words = sum(len(paragraph.split()) for paragraph in article.body)
     if words < MIN_BODY_WORDS:
         detail = "no article text found in the HTML" if not words else f"only {words} words"
+        if _too_deep(tree):
+            detail += f"; the HTML is nested deeper than the {PARSER_MAX_DEPTH} levels read"
         raise Rejected(Reason.NO_ARTICLE, f"{detail} (fewer than {MIN_BODY_WORDS} words of body)")
     _read_lead(article, tree, page)
     _read_dateline(article)
@@ -423,3 +428,14 @@ def _same_start(short: str, long: str) -> bool:
     a, b = text_key(short).rstrip(". …"), text_key(long)
     probe = a[: min(len(a), 80)]
     return bool(probe) and (b.startswith(probe) or a.startswith(b[:80]))
+
+
+def _too_deep(tree: HtmlElement) -> bool:
+    """Whether the tree reaches the parser's depth limit (checked only on rejection)."""
+    stack = [(tree, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= PARSER_MAX_DEPTH - 1:
+            return True
+        stack.extend((child, depth + 1) for child in element)
+    return False

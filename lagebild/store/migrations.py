@@ -268,6 +268,20 @@ def m006_stories(db: sqlite3.Connection) -> None:
     )
 
 
+def m007_run_state(db: sqlite3.Connection) -> None:
+    """Flags that outlive a process: 'batch_pending' is set with every new page and cleared
+    when the stages over the whole store have run, so a run killed in between is completed
+    by the next one."""
+    run_script(
+        db,
+        """
+        CREATE TABLE run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO run_state
+            SELECT 'batch_pending', '1' WHERE EXISTS (SELECT 1 FROM articles);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -275,6 +289,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m004_entities,
     m005_quotes_timexes_events,
     m006_stories,
+    m007_run_state,
 )
 
 

@@ -206,6 +206,7 @@ class Store:
                 ),
             )
             self._insert_article(db, page.sha256, article, now)
+            db.execute("INSERT OR REPLACE INTO run_state VALUES ('batch_pending', '1')")
             if signature is not None:
                 db.execute(
                     "INSERT INTO dedup_signatures VALUES (?, ?, ?)",
@@ -281,6 +282,16 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?)",
                 (rejection.source, sha256, rejection.reason.value, rejection.detail, _now()),
             )
+
+    def batch_pending(self) -> bool:
+        """Whether pages were stored since the stages over the whole store last finished."""
+        row = self.db.execute("SELECT 1 FROM run_state WHERE key = 'batch_pending'").fetchone()
+        return row is not None
+
+    def batch_done(self) -> None:
+        """Record that the stages over the whole store have run on everything stored."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM run_state WHERE key = 'batch_pending'")
 
     def replace_entities(self, resolution: Resolution) -> None:
         """Write a resolution of every stored mention, replacing the previous one."""

@@ -1,4 +1,5 @@
-"""The JSON API under ``/api``: articles, entities, search and stats, read-only.
+"""The JSON API under ``/api``: articles, entities, search, stats, stories, storylines,
+events, quotes, timelines, the who-met-whom network and exports, read-only.
 
 Every list is paged with ``limit`` and ``offset`` and says how many items there are in
 all; every error has the shape ``{"error": {"code", "message"}}`` (see ``app``).
@@ -6,16 +7,29 @@ all; every error has the shape ``{"error": {"code", "message"}}`` (see ``app``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from lagebild.export import article_record
-from lagebild.web import queries, search
-from lagebild.web.common import DB, MAX_QUERY_CHARS, Filters, Limit, Offset
-from lagebild.web.queries import EntityDetail, EntitySummary, Listing
+from lagebild.exports import FORMATS, ExportError, ExportOptions
+from lagebild.exports.network import Network, event_network
+from lagebild.web import queries, search, situation
+from lagebild.web.common import (
+    DB,
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    Filters,
+    Limit,
+    Offset,
+    WebSettings,
+)
+from lagebild.web.queries import EntityDetail, EntitySummary, Listing, open_readonly
 from lagebild.web.search import SearchResult
 
 
@@ -45,6 +59,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
 EntityType = Literal["PER", "ORG", "LOC", "OTH"]
+ExportFormat = Literal["json", "jsonl", "csv", "markdown", "ics", "graphml", "parquet"]
+ExportTable = Literal["articles", "entities", "events", "quotes"]
 
 
 @router.get("/stats", summary="Counts of what the store holds")
@@ -72,6 +88,7 @@ def api_article(db: DB, article_id: str) -> dict[str, Any]:
     record["mentions"] = [asdict(m) for m in detail.mentions]
     record["canonical"] = asdict(detail.canonical) if detail.canonical else None
     record["copies"] = [asdict(c) for c in detail.copies]
+    record["quotes"] = [asdict(q) for q in detail.quotes]
     return record
 
 
@@ -113,3 +130,191 @@ def api_search(
 ) -> SearchResult:
     """Hits in titles, leads and article text, best first, with facets by month and outlet."""
     return search.search(db, q, filters, limit=limit, offset=offset)
+
+
+# -- stories, storylines, events, quotes, timelines, the network ------------------------
+
+DateFrom = Annotated[
+    date | None, Query(alias="from", description="First date, YYYY-MM-DD (inclusive).")
+]
+DateTo = Annotated[date | None, Query(alias="to", description="Last date, YYYY-MM-DD (inclusive).")]
+Id = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/storylines", summary="Storylines, latest first")
+def api_storylines(
+    db: DB, limit: Limit = 50, offset: Offset = 0
+) -> Listing[situation.StorylineSummary]:
+    """Storylines (stories linked over weeks) with label, key names, span and counts."""
+    return situation.list_storylines(db, limit=limit, offset=offset)
+
+
+@router.get("/storylines/{storyline_id}", summary="One storyline with stories, people, events")
+def api_storyline(db: DB, storyline_id: str) -> situation.StorylineDetail:
+    """The storyline, its stories oldest first, key people and organisations, its events
+    and its direct quotes with a known speaker (first PAGE_ITEMS of each)."""
+    detail = situation.get_storyline(db, storyline_id)
+    if detail is None:
+        raise HTTPException(404, f"no storyline with id {storyline_id!r}")
+    return detail
+
+
+@router.get("/stories", summary="Stories, latest first")
+def api_stories(
+    db: DB,
+    storyline: Annotated[str | None, Query(max_length=200, description="Storyline id.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Listing[situation.StorySummary]:
+    """Stories (articles reporting the same news event) with span and counts."""
+    return situation.list_stories(db, storyline=storyline, limit=limit, offset=offset)
+
+
+@router.get("/stories/{story_id}", summary="One story: articles by outlet, quotes, events")
+def api_story(db: DB, story_id: str) -> situation.StoryDetail:
+    """The story's articles grouped by outlet, each with its syndicated copies, its key
+    entities, quotes and events."""
+    detail = situation.get_story(db, story_id)
+    if detail is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    return detail
+
+
+@router.get("/events", summary="Events: who met, called or visited whom, where and when")
+def api_events(
+    db: DB,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    entity: Annotated[
+        str | None, Query(max_length=200, description="Participant entity id.")
+    ] = None,
+    type: Annotated[
+        str | None,
+        Query(max_length=60, description='Event type ("meeting_planned") or kind ("meeting").'),
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Listing[situation.EventRow]:
+    """Events by date, undated last. An event is in a date range when any day its date
+    covers (a week, a weekend, an interval) is."""
+    return situation.list_events(
+        db,
+        date_from=date_from,
+        date_to=date_to,
+        entity=entity,
+        type=type,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/quotes", summary="Quotes: who said what, when")
+def api_quotes(
+    db: DB,
+    speaker: Annotated[str | None, Query(max_length=200, description="Speaker entity id.")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Listing[situation.QuoteRow]:
+    """Quotes in the date order of their articles; dates are the articles' dates."""
+    return situation.list_quotes(
+        db, speaker=speaker, date_from=date_from, date_to=date_to, limit=limit, offset=offset
+    )
+
+
+@router.get("/timeline", summary="The timeline of a storyline or an entity")
+def api_timeline(
+    db: DB,
+    storyline: Annotated[str | None, Query(max_length=200, description="Storyline id.")] = None,
+    entity: Annotated[str | None, Query(max_length=200, description="Entity id.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Events and quotes in date order (give exactly one of storyline and entity):
+    ``{"subject": {"kind", "id", "label"}, "total", "limit", "offset", "items"}``."""
+    if (storyline is None) == (entity is None):
+        raise HTTPException(422, "give exactly one of storyline and entity")
+    if storyline is not None:
+        entries = situation.storyline_timeline(db, storyline)
+        if entries is None:
+            raise HTTPException(404, f"no storyline with id {storyline!r}")
+        label = db.execute("SELECT label FROM storylines WHERE id = ?", (storyline,)).fetchone()
+        subject = {"kind": "storyline", "id": storyline, "label": label[0]}
+    else:
+        assert entity is not None
+        found = situation.entity_entries(db, entity)
+        if found is None:
+            raise HTTPException(404, f"no entity with id {entity!r}")
+        subject = {"kind": "entity", "id": entity, "label": found[0].name}
+        entries = found[1]
+    return {
+        "subject": subject,
+        "total": len(entries),
+        "limit": limit,
+        "offset": offset,
+        "items": [e.as_dict() for e in entries[offset : offset + limit]],
+    }
+
+
+@router.get("/network", summary="Who met whom around an entity")
+def api_network(
+    db: DB,
+    entity: Annotated[str, Query(max_length=200, description="Entity id at the centre.")],
+    limit: Annotated[
+        int, Query(ge=2, le=MAX_LIMIT, description="Nodes at most (the centre included).")
+    ] = 100,
+) -> Network:
+    """Nodes: the entity and everyone who took part in an event with it; edges: two
+    participants of the same events, ``weight`` = how many, with the event ids."""
+    if not db.execute("SELECT 1 FROM entities WHERE id = ?", (entity,)).fetchone():
+        raise HTTPException(404, f"no entity with id {entity!r}")
+    return event_network(db, entity_id=entity, max_nodes=limit)
+
+
+@router.get(
+    "/export/{format}",
+    summary="The store, a storyline or an entity in an export format",
+    response_class=StreamingResponse,
+    responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}},
+)
+def api_export(
+    request: Request,
+    db: DB,
+    format: ExportFormat,
+    table: Annotated[
+        ExportTable | None,
+        Query(
+            description="jsonl: one table (else all, each line with `table`); "
+            "csv and parquet: the table (default articles)."
+        ),
+    ] = None,
+    storyline: Id = None,
+    entity: Annotated[str | None, Query(max_length=200, description="Entity id.")] = None,
+) -> StreamingResponse:
+    """Streams what ``lagebild export --format FORMAT`` writes, as a download."""
+    spec = FORMATS[format]
+    if spec.tabular and table is None:
+        table = "articles"
+    options = ExportOptions(table, storyline, entity)
+    try:
+        options.check(db)
+    except ExportError as exc:
+        raise HTTPException(404 if exc.code == "not_found" else 422, exc.message) from None
+    settings: WebSettings = request.app.state.settings
+    db_path: str = request.app.state.db_path
+
+    def chunks() -> Iterator[bytes]:
+        # Its own connection: the request's closes when the route returns, before streaming.
+        conn = open_readonly(db_path, timeout_s=settings.request_timeout_s)
+        try:
+            yield from spec.render(conn, options)
+        finally:
+            conn.close()
+
+    name = f"lagebild-{table or 'export'}{spec.suffix}"
+    return StreamingResponse(
+        chunks(),
+        media_type=spec.media_type,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )

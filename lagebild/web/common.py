@@ -38,10 +38,16 @@ class WebSettings:
 
 
 def store_db(request: Request) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request, with the request's deadline; closed after."""
+    """A read-only connection for one request, with the request's deadline; closed after.
+
+    The request's queries run in one read transaction, so they all see the store as
+    it was at the first of them: an ingest committing meanwhile cannot make a page
+    show counts from before and a list from after its commit.
+    """
     settings: WebSettings = request.app.state.settings
     db = open_readonly(request.app.state.db_path, timeout_s=settings.request_timeout_s)
     try:
+        db.execute("BEGIN")
         yield db
     finally:
         db.close()

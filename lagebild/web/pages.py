@@ -1,4 +1,5 @@
-"""The HTML pages: home, articles, article, entities, entity, search.
+"""The HTML pages: home, storylines, storyline, stories, story, articles, article,
+entities, entity, search.
 
 Pages are rendered on the server from the same queries the API uses; they need no
 JavaScript. Templates escape every value, so text from a page (a title holding
@@ -7,13 +8,15 @@ JavaScript. Templates escape every value, so text from a page (a title holding
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from lagebild.web import queries, search
+from lagebild.exports.network import event_network
+from lagebild.web import charts, queries, search, situation
 from lagebild.web.common import DB, MAX_QUERY_CHARS, Filters, Offset
 from lagebild.web.reading import reading
 
@@ -21,8 +24,16 @@ router = APIRouter(include_in_schema=False)
 
 # Items per page of the HTML lists; the API takes any limit up to MAX_LIMIT.
 PAGE_SIZE = 50
-# Latest articles shown on the home page.
+# Latest articles, storylines and stories shown on the home page.
 HOME_ARTICLES = 20
+HOME_STORYLINES = 10
+HOME_STORIES = 12
+
+# What the article page calls its story and storyline.
+LABEL_SQL = {
+    "story": "SELECT coalesce(nullif(headline, ''), label) FROM stories WHERE id = ?",
+    "storyline": "SELECT label FROM storylines WHERE id = ?",
+}
 
 
 def _templates(request: Request) -> Jinja2Templates:
@@ -38,15 +49,55 @@ def _page(request: Request, template: str, **context: object) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db: DB) -> HTMLResponse:
-    """Counts, date span, stories and storylines, and the latest articles."""
+    """Counts, date span, the latest storylines and stories, and the latest articles."""
+    counts, outlets = queries.overview(db)
     return _page(
         request,
         "home.html",
-        stats=queries.stats(db),
+        stats=counts,
         latest=queries.list_articles(db, queries.ArticleFilter(), limit=HOME_ARTICLES, offset=0),
-        storylines=queries.story_groups(db),
-        outlets=queries.outlets(db)[:12],
+        storylines=situation.list_storylines(db, limit=HOME_STORYLINES, offset=0),
+        stories=situation.list_stories(db, limit=HOME_STORIES, offset=0),
+        outlets=outlets[:12],
     )
+
+
+@router.get("/storylines", response_class=HTMLResponse)
+def storylines(request: Request, db: DB, offset: Offset = 0) -> HTMLResponse:
+    """Every storyline, latest first."""
+    listing = situation.list_storylines(db, limit=PAGE_SIZE, offset=offset)
+    return _page(request, "storylines.html", listing=listing)
+
+
+@router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
+def storyline(request: Request, db: DB, storyline_id: str) -> HTMLResponse:
+    """A storyline: its timeline chart, stories, key people and organisations, quotes."""
+    detail = situation.get_storyline(db, storyline_id)
+    if detail is None:
+        raise HTTPException(404, f"There is no storyline with id {storyline_id!r}.")
+    return _page(
+        request,
+        "storyline.html",
+        detail=detail,
+        line=detail.storyline,
+        chart=charts.timeline_chart(detail.stories, detail.events),
+    )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories(request: Request, db: DB, offset: Offset = 0) -> HTMLResponse:
+    """Every story, latest first."""
+    listing = situation.list_stories(db, limit=PAGE_SIZE, offset=offset)
+    return _page(request, "stories.html", listing=listing)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story(request: Request, db: DB, story_id: str) -> HTMLResponse:
+    """A story: its articles by outlet, copies folded under their original, quotes, events."""
+    detail = situation.get_story(db, story_id)
+    if detail is None:
+        raise HTTPException(404, f"There is no story with id {story_id!r}.")
+    return _page(request, "story.html", detail=detail, s=detail.story)
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -74,8 +125,18 @@ def article(request: Request, db: DB, article_id: str) -> HTMLResponse:
         "article.html",
         detail=detail,
         a=detail.article,
-        reading=reading(detail.article, detail.mentions, detail.page_text),
+        reading=reading(detail.article, detail.mentions, detail.page_text, detail.quotes),
+        story=_name(db, LABEL_SQL["story"], detail.article.story),
+        storyline=_name(db, LABEL_SQL["storyline"], detail.article.storyline),
     )
+
+
+def _name(db: sqlite3.Connection, sql: str, row_id: str | None) -> str | None:
+    """What a story or storyline is called, to name the link to it."""
+    if row_id is None:
+        return None
+    row = db.execute(sql, (row_id,)).fetchone()
+    return str(row[0]) if row else None
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -102,11 +163,23 @@ def entities(
 
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity(request: Request, db: DB, entity_id: str) -> HTMLResponse:
-    """One entity: forms, roles over time, its articles, who is named beside it."""
+    """One entity: forms, roles, articles, who is named beside it, its quotes over time,
+    its events and who met whom around it."""
     detail = queries.get_entity(db, entity_id)
     if detail is None:
         raise HTTPException(404, f"There is no entity with id {entity_id!r}.")
-    return _page(request, "entity.html", detail=detail, e=detail.entity)
+    network = event_network(db, entity_id=entity_id, max_nodes=charts.NET_NODES)
+    return _page(
+        request,
+        "entity.html",
+        detail=detail,
+        e=detail.entity,
+        quotes=situation.list_quotes(db, speaker=entity_id, limit=situation.PAGE_ITEMS, offset=0),
+        months=charts.month_chart(situation.quotes_by_month(db, entity_id)),
+        events=situation.list_events(db, entity=entity_id, limit=situation.PAGE_ITEMS, offset=0),
+        network=network,
+        network_chart=charts.network_chart(network),
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)

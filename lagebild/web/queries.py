@@ -212,6 +212,20 @@ class MentionRow:
 
 
 @dataclass(frozen=True)
+class QuoteMark:
+    """A quote in an article's reading text, with its speaker and the speaker's entity."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    speaker: str | None
+    cue: str | None
+    entity_id: str | None
+    entity_name: str | None
+
+
+@dataclass(frozen=True)
 class ArticleDetail:
     """Everything the article page shows."""
 
@@ -221,6 +235,7 @@ class ArticleDetail:
     canonical: ArticleSummary | None
     copies: list[ArticleSummary]
     page_text: str | None = field(default=None, repr=False)
+    quotes: list[QuoteMark] = field(default_factory=list)
 
     def names(self) -> list[MentionRow]:
         """One mention per entity (or per unresolved name), in order of first mention."""
@@ -302,55 +317,56 @@ class UnresolvedName:
     articles: int
 
 
-@dataclass(frozen=True)
-class StoryGroup:
-    """Articles of one story, oldest first."""
-
-    id: str
-    label: str
-    first: str | None
-    last: str | None
-    articles: list[ArticleSummary]
-
-
-@dataclass(frozen=True)
-class StorylineGroup:
-    """Stories of one storyline; ``id`` is None for stories not in any storyline."""
-
-    id: str | None
-    label: str
-    stories: list[StoryGroup]
-
-
 # -- stats and lists -------------------------------------------------------------
 
 
-def stats(db: sqlite3.Connection) -> dict[str, Any]:
-    """Counts of what the store holds, and the span of article dates."""
+def overview(db: sqlite3.Connection) -> tuple[dict[str, Any], list[tuple[str, int]]]:
+    """``stats`` and ``outlets`` from one scan of the articles (the home page shows both).
+
+    The articles table holds the article text in each row, so a scan of it is the
+    slow part of both; grouping by language and outlet reads it once.
+    """
 
     def one(sql: str) -> Any:
         return db.execute(sql).fetchone()[0]
 
-    span = db.execute(f"SELECT min({EFFECTIVE_DATE}), max({EFFECTIVE_DATE}) FROM articles a")
-    first, last = span.fetchone()
-    languages = db.execute(
-        "SELECT coalesce(language, '?'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
-    ).fetchall()
-    return {
+    languages: dict[str, int] = {}
+    by_outlet: dict[str, int] = {}
+    undated = 0
+    firsts: list[str] = []
+    lasts: list[str] = []
+    for lang, outlet, n, missing, first, last in db.execute(
+        f"SELECT coalesce(language, '?'), outlet, count(*), sum({EFFECTIVE_DATE} IS NULL), "
+        f"min({EFFECTIVE_DATE}), max({EFFECTIVE_DATE}) FROM articles a GROUP BY 1, 2"
+    ):
+        languages[str(lang)] = languages.get(str(lang), 0) + int(n)
+        if outlet is not None:
+            by_outlet[str(outlet)] = by_outlet.get(str(outlet), 0) + int(n)
+        undated += int(missing)
+        firsts += [first] if first else []
+        lasts += [last] if last else []
+    counts = {
         "articles": one("SELECT count(*) FROM articles"),
         "duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
-        "undated": one(f"SELECT count(*) FROM articles a WHERE {EFFECTIVE_DATE} IS NULL"),
-        "outlets": one("SELECT count(DISTINCT outlet) FROM articles"),
+        "undated": undated,
+        "outlets": len(by_outlet),
         "sources": one("SELECT count(*) FROM sources"),
         "rejections": one("SELECT count(*) FROM rejections"),
         "mentions": one("SELECT count(*) FROM mentions"),
         "entities": one("SELECT count(*) FROM entities"),
         "stories": one("SELECT count(DISTINCT story) FROM articles"),
         "storylines": one("SELECT count(DISTINCT storyline) FROM articles"),
-        "languages": {str(lang): int(n) for lang, n in languages},
-        "date_first": first,
-        "date_last": last,
+        "languages": dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+        "date_first": min(firsts, default=None),
+        "date_last": max(lasts, default=None),
     }
+    ranked = sorted(by_outlet.items(), key=lambda kv: (-kv[1], kv[0]))
+    return counts, ranked
+
+
+def stats(db: sqlite3.Connection) -> dict[str, Any]:
+    """Counts of what the store holds, and the span of article dates."""
+    return overview(db)[0]
 
 
 def list_articles(
@@ -413,7 +429,27 @@ def get_article(db: sqlite3.Connection, article_id: str) -> ArticleDetail | None
             (group, article.id),
         )
     ]
-    return ArticleDetail(article, sources, mentions, canonical, copies, _page_text(db, article_id))
+    quotes = [
+        QuoteMark(
+            r["start"],
+            r["end"],
+            r["text"],
+            r["kind"],
+            r["speaker"],
+            r["cue"],
+            r["entity_id"],
+            r["name"],
+        )
+        for r in db.execute(
+            "SELECT q.start, q.end, q.text, q.kind, q.speaker, q.cue, q.entity_id, e.name "
+            "FROM quotes q LEFT JOIN entities e ON e.id = q.entity_id "
+            "WHERE q.article_id = ? ORDER BY q.start",
+            (article_id,),
+        )
+    ]
+    return ArticleDetail(
+        article, sources, mentions, canonical, copies, _page_text(db, article_id), quotes
+    )
 
 
 def _page_text(db: sqlite3.Connection, article_id: str) -> str | None:
@@ -436,58 +472,6 @@ def _page_text(db: sqlite3.Connection, article_id: str) -> str | None:
     if row["kind"] == "html":
         text = html.unescape(re.sub(r"<[^>]*>", "", text))
     return " ".join(text.split())
-
-
-def story_groups(db: sqlite3.Connection, *, limit: int = 50) -> list[StorylineGroup]:
-    """The stories and storylines the store holds, newest storyline first.
-
-    The clustering stage writes ``story`` and ``storyline`` on each article; a
-    ``stories`` or ``storylines`` table with a ``label`` column, when there is one,
-    names them, else a story is named by its earliest article's title.
-    """
-    story_labels = _labels(db, "stories")
-    line_labels = _labels(db, "storylines")
-    rows = db.execute(
-        f"SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.story IS NOT NULL "
-        f"ORDER BY {EFFECTIVE_DATE} IS NULL, {EFFECTIVE_DATE}, a.seq"
-    )
-    stories: dict[str, list[ArticleSummary]] = {}
-    line_of: dict[str, str | None] = {}
-    for row in rows:
-        summary = summary_of(row)
-        assert summary.story is not None
-        stories.setdefault(summary.story, []).append(summary)
-        line_of.setdefault(summary.story, summary.storyline)
-    lines: dict[str | None, list[StoryGroup]] = {}
-    for story_id, members in stories.items():
-        dates = sorted(a.date for a in members if a.date)
-        label = story_labels.get(story_id) or members[0].heading
-        group = StoryGroup(
-            story_id, label, dates[0] if dates else None, dates[-1] if dates else None, members
-        )
-        lines.setdefault(line_of[story_id], []).append(group)
-    result = [
-        StorylineGroup(
-            line_id,
-            line_labels.get(line_id or "") or (groups[0].label if line_id else "Other stories"),
-            sorted(groups, key=lambda g: g.last or "", reverse=True),
-        )
-        for line_id, groups in lines.items()
-    ]
-    named = sorted(
-        (g for g in result if g.id is not None),
-        key=lambda g: max((s.last or "" for s in g.stories), default=""),
-        reverse=True,
-    )
-    return (named + [g for g in result if g.id is None])[:limit]
-
-
-def _labels(db: sqlite3.Connection, table: str) -> dict[str, str]:
-    """Labels by id from ``table`` if the store has it with id and label columns."""
-    columns = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
-    if not {"id", "label"} <= columns:
-        return {}
-    return {str(i): str(label) for i, label in db.execute(f"SELECT id, label FROM {table}")}
 
 
 # -- entities ----------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""An article laid out for reading: its blocks in page order, mentions marked in them.
+"""An article laid out for reading: its blocks in page order, mentions and quotes marked.
 
-Mention offsets point into the article's reading text (title, lead, subheadings, body,
+Mention and quote offsets point into the article's reading text (title, lead, subheadings, body,
 a blank line apart; see ``Article.reading_text``), so each block is cut at the same
 offsets. The store keeps subheadings apart from the paragraphs; the page's own text
 tells where each one stood, and that is where the article page puts it back.
@@ -8,11 +8,12 @@ tells where each one stood, and that is where the article page puts it back.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
 from lagebild.model import Article
-from lagebild.web.queries import MentionRow
+from lagebild.web.queries import MentionRow, QuoteMark
 
 BlockKind = Literal["title", "lead", "subheading", "paragraph"]
 # How much of a paragraph's start is looked up in the page text to find its place.
@@ -21,10 +22,19 @@ PLACE_PREFIX = 40
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of text; ``mention`` is set when the run names an entity."""
+    """A run of text; ``mention`` is set when it names an entity, ``quote`` when quoted."""
 
     text: str
     mention: MentionRow | None = None
+    quote: QuoteMark | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive segments inside one quote (or outside any): one highlight each."""
+
+    quote: QuoteMark | None
+    segments: list[Segment]
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,17 @@ class Block:
 
     kind: BlockKind
     segments: list[Segment]
+
+    @property
+    def runs(self) -> list[Run]:
+        """The segments grouped by the quote they are in."""
+        runs: list[Run] = []
+        for segment in self.segments:
+            if runs and runs[-1].quote is segment.quote:
+                runs[-1].segments.append(segment)
+            else:
+                runs.append(Run(segment.quote, [segment]))
+        return runs
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,35 @@ def _segments(part: str, start: int, mentions: list[MentionRow]) -> list[Segment
     if cursor < end:
         segments.append(Segment(part[cursor - start :]))
     return segments
+
+
+def _quoted(
+    segments: list[Segment], start: int, part: str, quotes: list[QuoteMark]
+) -> list[Segment]:
+    """The segments cut again at quote boundaries, each piece inside a quote marked.
+
+    A quote whose text is not at its offsets (re-extracted article) is left out; a
+    mention that a quote boundary cuts keeps its link on both pieces.
+    """
+    end = start + len(part)
+    inside = [
+        q
+        for q in quotes
+        if start <= q.start < q.end <= end and part[q.start - start : q.end - start] == q.text
+    ]
+    if not inside:
+        return segments
+    cuts = sorted({q.start for q in inside} | {q.end for q in inside})
+    result: list[Segment] = []
+    at = start
+    for segment in segments:
+        seg_end = at + len(segment.text)
+        points = [at, *(c for c in cuts if at < c < seg_end), seg_end]
+        for a, b in itertools.pairwise(points):
+            covering = next((q for q in inside if q.start <= a and b <= q.end), None)
+            result.append(Segment(segment.text[a - at : b - at], segment.mention, covering))
+        at = seg_end
+    return result
 
 
 def _normal(text: str) -> str:
@@ -108,8 +158,13 @@ def _page_order(
     return ordered
 
 
-def reading(article: Article, mentions: list[MentionRow], page_text: str | None) -> Reading:
-    """The article's blocks with mentions marked, subheadings in page order."""
+def reading(
+    article: Article,
+    mentions: list[MentionRow],
+    page_text: str | None,
+    quotes: list[QuoteMark] | None = None,
+) -> Reading:
+    """The article's blocks with mentions and quotes marked, subheadings in page order."""
     parts: list[tuple[BlockKind, str]] = []
     if article.title:
         parts.append(("title", article.title))
@@ -121,7 +176,8 @@ def reading(article: Article, mentions: list[MentionRow], page_text: str | None)
     blocks: list[Block] = []
     offset = 0
     for kind, text in parts:
-        blocks.append(Block(kind, _segments(text, offset, ordered)))
+        segments = _segments(text, offset, ordered)
+        blocks.append(Block(kind, _quoted(segments, offset, text, quotes or [])))
         offset += len(text) + 2  # the blank line between parts
     title = next((b for b in blocks if b.kind == "title"), None)
     lead = next((b for b in blocks if b.kind == "lead"), None)

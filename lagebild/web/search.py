@@ -1,4 +1,5 @@
-"""Full-text search for the web: German-aware queries, snippets, facets by month and outlet.
+"""Full-text search for the web: German-aware queries, snippets, facets by month, outlet
+and entity.
 
 The index (FTS5, ``unicode61 remove_diacritics 2``) folds accents, so ä = a; a German
 reader also types ae for ä and ss for ß, and expects a word to find its inflected
@@ -11,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from lagebild.web.queries import (
@@ -27,6 +28,8 @@ from lagebild.web.queries import (
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 # At most this many search words are used; more only slow the query down.
 MAX_SEARCH_TERMS = 12
+# Entities offered as facets: the ones named in most hits.
+ENTITY_FACETS = 15
 
 
 @dataclass(frozen=True)
@@ -47,23 +50,28 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class Facet:
-    """One value of a facet, its hit count, and the filters that select it."""
+    """One value of a facet, its hit count, and the filters that select it.
+
+    ``kind`` is the entity type for an entity facet (PER, ORG, LOC, OTH), else empty.
+    """
 
     value: str
     label: str
     count: int
     params: dict[str, str]
+    kind: str = ""
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A page of search hits with facets by month and outlet."""
+    """A page of search hits with facets by month, outlet and entity."""
 
     query: str
     fts: str | None
     hits: Listing[SearchHit]
     months: list[Facet]
     outlets: list[Facet]
+    entities: list[Facet] = field(default_factory=list)
 
 
 # Spellings a German reader types for the same word: the index folds accents
@@ -161,4 +169,32 @@ def search(
             [fts, *params],
         )
     ]
-    return SearchResult(query, fts, Listing(int(total), limit, offset, hits), months, outlet_facets)
+    anyone = replace(filters, entity=None)
+    where, params = anyone.where()
+    entity_facets = [
+        Facet(str(eid), str(name), int(n), replace(filters, entity=str(eid)).params(), str(kind))
+        for eid, name, kind, n in db.execute(
+            # From the hits to their mentions by primary key: the cost grows with the
+            # hits, not with the store.
+            f"SELECT e.id, e.name, e.type, count(DISTINCT m.article_id) AS n "
+            f"FROM (SELECT a.id AS hit {base} AND {where}) h "
+            "JOIN mentions m ON m.article_id = h.hit JOIN entities e ON e.id = m.entity_id "
+            "GROUP BY e.id ORDER BY n DESC, e.articles DESC, e.name LIMIT ?",
+            [fts, *params, ENTITY_FACETS],
+        )
+    ]
+    if filters.entity and filters.entity not in {f.value for f in entity_facets}:
+        # The chosen entity stays visible (and can be cleared) though it is not in the top.
+        row = db.execute(
+            "SELECT id, name, type FROM entities WHERE id = ?", (filters.entity,)
+        ).fetchone()
+        if row is not None:
+            entity_facets.append(Facet(row[0], row[1], int(total), filters.params(), str(row[2])))
+    return SearchResult(
+        query,
+        fts,
+        Listing(int(total), limit, offset, hits),
+        months,
+        outlet_facets,
+        entity_facets,
+    )
