@@ -100,8 +100,9 @@ def test_store_full_text_search_finds_words_and_folds_umlauts(store: Store) -> N
 def test_store_search_input_is_never_fts_syntax(store: Store) -> None:
     page = _page()
     store.put(page, _article(page))
-    for hostile in ['"', "AND OR NOT", "title:*", "a' OR 1=1 --", "NEAR(", "*"]:
-        store.search(hostile)
+    for hostile in ['"', "AND OR NOT", "title:*", "a' OR 1=1 --", "NEAR(", "*", "0\x00", "\x1f"]:
+        assert isinstance(store.search(hostile), list)
+    assert store.search("zweiter\x00absatz") == store.search("zweiter absatz") != []
 
 
 def test_store_rejection_recorded_once(store: Store) -> None:

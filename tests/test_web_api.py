@@ -152,6 +152,15 @@ def test_web_api_entity_roles_have_dates(client: TestClient, web_store: Path) ->
     assert ROLE  # the stand-in's role name, used when the pipeline records none
 
 
+def test_web_api_search_with_control_characters_is_no_server_error(client: TestClient) -> None:
+    # Found by the generated requests: a NUL in the query broke the FTS5 query string.
+    for q in ("0\x00", "Witkoff\x00Miami", "\x1f", "Witk\x07off"):
+        response = client.get("/api/search", params={"q": q})
+        assert response.status_code == 200, (q, response.text)
+    assert client.get("/api/search", params={"q": "Witkoff\x00"}).json()["hits"]["total"] >= 1
+    assert client.get("/search", params={"q": "0\x00"}).status_code == 200
+
+
 def test_web_api_search_matches_prefixes_and_german_spellings(client: TestClient) -> None:
     def ids(q: str) -> set[str]:
         body = client.get("/api/search", params={"q": q, "limit": 100}).json()

@@ -9,6 +9,7 @@ wholly stored or not at all.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -523,6 +524,9 @@ def _signature(row: sqlite3.Row) -> Signature:
 
 
 def _fts_query(query: str) -> str:
-    """Quote each word so user input is searched, never parsed as FTS syntax."""
-    words = [w.replace('"', '""') for w in query.split()]
+    """Quote each word so user input is searched, never parsed as FTS syntax.
+
+    Control characters are dropped: a NUL would end the FTS5 string early.
+    """
+    words = [w.replace('"', '""') for w in re.sub(r"[\x00-\x1f\x7f]", " ", query).split()]
     return " ".join(f'"{w}"' for w in words if w) or '""'

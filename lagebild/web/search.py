@@ -80,6 +80,9 @@ _TRANSLITERATIONS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"), ("�
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
@@ -93,6 +96,8 @@ def fts_query(text: str) -> str | None:
     (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
     """
     terms: list[str] = []
+    # Control characters (NUL above all) end an FTS5 string early; they search nothing.
+    text = _CONTROL.sub(" ", text)
     for match in _TERM.finditer(text):
         phrase, word = match.group(1), match.group(2)
         if phrase is not None:
