@@ -105,6 +105,7 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         "tokens_per_second": round(tokens / seconds) if seconds else 0,
         "stored": summary.stored,
         "rejected": len(summary.rejected),
+        "rejected_by_reason": dict(summary.reasons()),
         "stage_seconds": {name: round(s, 2) for name, s in summary.seconds.items()},
         "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
         "peak_rss_workers_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
