@@ -59,6 +59,8 @@ def annotate(work: Work) -> Annotations | Rejected:
     """Worker: the annotate stage on one article; a rejection naming the bug if it fails."""
     try:
         annotate_work(work, shared_tagger())
+    except Rejected as rejection:
+        return rejection.for_source(work.page.source)
     except Exception as exc:  # a bug on one page must not end the batch
         return Rejected(Reason.INTERNAL, f"{exc.__class__.__name__}: {exc}", work.page.source)
     return work.annotations or Annotations()

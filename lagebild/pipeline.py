@@ -107,6 +107,10 @@ def _dedup(run: Run, work: Work) -> None:
             )
 
 
+# The NER pipeline (spaCy) refuses longer texts; no news article comes near it.
+MAX_ANNOTATE_CHARS = 1_000_000
+
+
 def _annotate(run: Run, work: Work) -> None:
     """Entities, quotes, time expressions and event frames of the article's reading text."""
     annotate_work(work, run.tagger_ready())
@@ -123,6 +127,12 @@ def annotate_work(work: Work, tagger: NerTagger) -> None:
     if article.language not in NER_LANGUAGES:
         return
     text = article.reading_text
+    if len(text) > MAX_ANNOTATE_CHARS:
+        raise Rejected(
+            Reason.TOO_LARGE,
+            f"article text of {len(text):,} characters; the annotator reads at most "
+            f"{MAX_ANNOTATE_CHARS:,}",
+        )
     printed = article.published or article.published_inferred
     anchor = _date_of(printed)
     mentions = tagger.tag(text)
@@ -297,7 +307,7 @@ def ingest(
             store.reject(item)
             summary.rejected.append(item)
         else:
-            _ingest_one(item, run, summary)
+            ingest_one(item, run, summary)
         if on_page is not None:
             on_page(item.source)
     summary.seconds.update(run.seconds)
@@ -306,7 +316,7 @@ def ingest(
     return summary
 
 
-def _ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
+def ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
     """Read, extract and store one page, or record why not."""
     sha256 = ""
     store = run.store

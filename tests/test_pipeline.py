@@ -251,3 +251,16 @@ def test_pipeline_two_workers_store_what_one_core_stores(
     assert _snapshot(two) == _snapshot(one)
     again = ingest([str(mixed_folder)], two, workers=2)
     assert again.stored == 0 and again.known == 5
+
+
+def test_pipeline_article_too_long_to_annotate_is_rejected_as_too_large(tmp_path: Path) -> None:
+    # spaCy reads at most 1,000,000 characters; a longer article text was an internal error.
+    paragraph = "Die Stadtwerke bauen die Leitung in der Altstadt weiter aus und prüfen neue Wege. "
+    body = "\n\n".join(paragraph * 8 for _ in range(1_700))
+    page = tmp_path / "long.txt"
+    page.write_text(f"Leitungsbau in der Altstadt\n\n12.03.2026\n\n{body}\n", encoding="utf-8")
+    store = Store.open(tmp_path / "s.sqlite")
+    summary = ingest([str(page)], store)
+    assert summary.stored == 0
+    (rejection,) = summary.rejected
+    assert rejection.reason.value == "too_large" and "characters" in rejection.detail

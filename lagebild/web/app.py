@@ -1,7 +1,8 @@
 """The web app: pages, the JSON API, static files, one error shape, and the guard.
 
 ``create_app`` checks the store once and builds the app; every request then opens
-the store read-only. The guard in front of the app enforces the limits (URL and body
+the store read-only, except ``POST /api/ingest`` on a server given an ingest token
+(``lagebild.web.ingest``). The guard in front of the app enforces the limits (URL and body
 size, Host names, time per request) and adds security headers; errors from the API
 are ``{"error": {"code", "message"}}``, errors from pages an HTML page saying the same.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -28,8 +30,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lagebild import __version__
-from lagebild.web import api, pages
+from lagebild.web import api, ingest, pages
 from lagebild.web.common import WebSettings, make_templates
+from lagebild.web.ingest import INGEST_PATH, Ingestor
 from lagebild.web.queries import check_store
 
 log = logging.getLogger(__name__)
@@ -38,10 +41,13 @@ STATIC = Path(__file__).parent / "static"
 # The codes of the error shape, by HTTP status.
 ERROR_CODES = {
     400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
     414: "uri_too_long",
+    415: "unsupported_media_type",
     422: "validation_error",
     500: "internal_error",
     503: "unavailable",
@@ -62,16 +68,28 @@ def _wants_json(path: str) -> bool:
     return path.startswith("/api/") or path in ("/api", "/openapi.json")
 
 
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
-    """The one error shape: JSON under /api, an HTML page with the same words elsewhere."""
+def error_response(
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """The one error shape: JSON under /api, an HTML page with the same words elsewhere.
+
+    ``headers`` are the error's own (``WWW-Authenticate`` with a 401).
+    """
     if _wants_json(request.url.path):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+        return JSONResponse(
+            {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+        )
     templates = request.app.state.templates
     response: Response = templates.TemplateResponse(
         request,
         "error.html",
         {"status": status, "code": code, "message": message, "q": ""},
         status_code=status,
+        headers=headers,
     )
     return response
 
@@ -89,7 +107,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         code = ERROR_CODES.get(exc.status_code, "http_error")
-        return error_response(request, exc.status_code, code, str(exc.detail))
+        return error_response(request, exc.status_code, code, str(exc.detail), exc.headers)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
@@ -153,21 +171,19 @@ class Guard:
         if problem is not None:
             await refuse(*problem)
             return
+        max_body, timeout_s = self._limits(scope)
         received = 0
 
         async def limited_receive() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.settings.max_body_bytes:
+            if received > max_body:
                 raise _TooLarge
             return message
 
         try:
-            await asyncio.wait_for(
-                self.app(scope, limited_receive, send_with_headers),
-                self.settings.request_timeout_s,
-            )
+            await asyncio.wait_for(self.app(scope, limited_receive, send_with_headers), timeout_s)
         except TimeoutError:
             if started:
                 raise
@@ -176,6 +192,21 @@ class Guard:
             if started:
                 raise
             await refuse(413, "payload_too_large", "the request body is too large")
+
+    def _limits(self, scope: Scope) -> tuple[int, float]:
+        """The body size and time limits of a request.
+
+        A page sent to ingest may be megabytes and takes seconds through the stages;
+        every other request is a few bytes of query and is read-only.
+        """
+        settings = self.settings
+        if (
+            settings.ingest_allowed
+            and scope.get("method") == "POST"
+            and scope.get("path") == INGEST_PATH
+        ):
+            return settings.max_ingest_bytes, settings.ingest_timeout_s
+        return settings.max_body_bytes, settings.request_timeout_s
 
     def _check(self, scope: Scope) -> tuple[int, str, str] | None:
         """Why the request is refused before it reaches a route, or None."""
@@ -190,23 +221,27 @@ class Guard:
         if size > self.settings.max_url_bytes:
             return 414, "uri_too_long", "the URL is too long"
         length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > self.settings.max_body_bytes:
+        if not length.isdigit() or int(length) > self._limits(scope)[0]:
             return 413, "payload_too_large", "the request body is too large"
         return None
 
 
 def create_app(db_path: str, settings: WebSettings | None = None) -> FastAPI:
-    """The web app for the store at ``db_path``, which it only ever reads.
+    """The web app for the store at ``db_path``, which it only reads.
 
+    The one exception is ``POST /api/ingest`` when ``settings.ingest_token`` is set
+    (``lagebild serve --allow-ingest``); without a token that route answers 403.
     Raises ``StoreError`` at once if the file is missing or no lagebild store.
     """
     check_store(db_path)
     settings = settings or WebSettings()
+    kind = "JSON API over a lagebild store" + (
+        ", with POST /api/ingest" if settings.ingest_allowed else ", read-only"
+    )
     app = FastAPI(
         title="lagebild",
         version=__version__,
-        description="Read-only JSON API over a lagebild store. Errors: "
-        '`{"error": {"code": ..., "message": ...}}`.',
+        description=f'{kind}. Errors: `{{"error": {{"code": ..., "message": ...}}}}`.',
         openapi_url="/openapi.json",
         # The interactive docs load scripts from a CDN; the server must work offline.
         docs_url=None,
@@ -216,6 +251,11 @@ def create_app(db_path: str, settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = make_templates()
     app.include_router(api.router)
+    if settings.ingest_token is not None:
+        app.state.ingestor = Ingestor(db_path, settings.ingest_token)
+        app.include_router(ingest.router)
+    else:
+        app.include_router(ingest.disabled_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -14,12 +14,16 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from lagebild import __version__
+from lagebild.ingest import MAX_PAGE_BYTES
 from lagebild.web.queries import ArticleFilter, open_readonly
 
 # Largest page of a list the API hands out; bigger requests get a 422 saying so.
 MAX_LIMIT = 500
 # Longest search query accepted; longer ones are no search a person typed.
 MAX_QUERY_CHARS = 500
+# The ingest token is compared with what clients send; 16 characters of a random token
+# (``secrets.token_urlsafe(16)`` gives 22) are beyond guessing over HTTP.
+MIN_TOKEN_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,48 @@ class WebSettings:
     ``allowed_hosts``: Host header names accepted (any when None); a server bound to
     localhost accepts only local names, so a web page elsewhere cannot reach the
     store through DNS rebinding.
+
+    ``ingest_token``: when set, ``POST /api/ingest`` stores pages sent with
+    ``Authorization: Bearer <token>``; when None (the default) the server only reads.
+    It is left out of ``repr`` so that it cannot end up in a log. Ingest requests have
+    their own body limit (``max_ingest_bytes``, at most the 20 MB page cap) and time
+    limit (``ingest_timeout_s``): one page through the annotate stage takes longer than
+    a read, and the model loads on the first page.
     """
 
     request_timeout_s: float = 10.0
     max_body_bytes: int = 16_384
     max_url_bytes: int = 8_192
     allowed_hosts: frozenset[str] | None = None
+    ingest_token: str | None = field(default=None, repr=False)
+    max_ingest_bytes: int = 5 * 1024 * 1024
+    ingest_timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        if self.ingest_token is not None:
+            problem = token_problem(self.ingest_token)
+            if problem is not None:
+                raise ValueError(f"ingest token: {problem}")
+        if not 0 < self.max_ingest_bytes <= MAX_PAGE_BYTES:
+            raise ValueError(f"max_ingest_bytes must be between 1 and {MAX_PAGE_BYTES:,}")
+
+    @property
+    def ingest_allowed(self) -> bool:
+        """Whether the server stores pages sent to ``POST /api/ingest``."""
+        return self.ingest_token is not None
+
+
+def token_problem(token: str) -> str | None:
+    """What is wrong with an ingest token, or None if it will do.
+
+    It must fit in an HTTP header as sent (printable ASCII, no spaces) and be long
+    enough not to be guessed.
+    """
+    if len(token) < MIN_TOKEN_CHARS:
+        return f"it must be at least {MIN_TOKEN_CHARS} characters long"
+    if not all("!" <= c <= "~" for c in token):
+        return "it may hold only printable ASCII characters, no spaces"
+    return None
 
 
 def store_db(request: Request) -> Iterator[sqlite3.Connection]:
