@@ -37,6 +37,7 @@ class TrainSettings:
     train_limit: int = 0  # use only the first N training sentences (0 = all), for ablations
     extra: list[str] = field(default_factory=list)  # extra labelled data: "hipe"
     init_tok2vec: str | None = None  # encoder weights from lagebild.train.pretrain
+    matmul_ops: bool = False  # numpy (OpenBLAS) products: 37% less CPU; shipped with blis
 
     def to_json(self) -> str:
         """The settings as one JSON object, for the training record."""

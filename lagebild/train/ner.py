@@ -34,8 +34,9 @@ from spacy.tokens import Doc, DocBin
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as spacy_train
 from spacy.vocab import Vocab
-from thinc.api import Config
+from thinc.api import Config, NumpyOps, set_current_ops
 
+from lagebild.annotate.ner import MatmulOps
 from lagebild.annotate.ner_layers import set_gazetteer
 from lagebild.train.config import TrainSettings, render_config
 from lagebild.train.data import DEV_FILE, TRAIN_FILE, Sentence, germeval_dir, read_bioes
@@ -95,6 +96,8 @@ def prepare_corpus(settings: TrainSettings, data_dir: Path, work: Path) -> tuple
 def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) -> dict[str, Any]:
     """Train one model into ``out`` and return its training record."""
     started = time.time()
+    # The ops a layer uses are fixed when it is built, so choose them before init_nlp.
+    set_current_ops(MatmulOps() if settings.matmul_ops else NumpyOps())
     train_path, dev_path = prepare_corpus(settings, data_dir, work)
     config_text = render_config(settings, str(train_path), str(dev_path))
     config = Config().from_str(config_text)
