@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lagebild.cluster import StoryClusterer, StorylineLinker
 from lagebild.cluster.decision import JoinModel, pair_features
 from lagebild.cluster.embed import embedding_text
+from lagebild.cluster.features import KeyIndex
+from lagebild.cluster.stories import STORY_KEYS
+from lagebild.cluster.storylines import Centroid
 
 QUAKE = [
     (
@@ -105,3 +111,46 @@ def test_cluster_a_week_later_on_the_same_subject_is_less_likely_the_same_story(
     model = JoinModel.load()
     p_same, p_week = model.probability(np.array([same_day, week_on]))
     assert p_same > p_week
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.integers(0, 50), st.floats(0.01, 1.0), min_size=1, max_size=8),
+        max_size=6,
+    )
+)
+def test_cluster_centroid_arrays_sum_like_a_dict(vectors: list[dict[int, float]]) -> None:
+    centroid, total = Centroid(), Counter[int]()
+    for vector in vectors:
+        centroid.add(vector)
+        total.update(vector)
+    assert dict(zip(centroid.ids.tolist(), centroid.weights.tolist(), strict=True)) == (
+        pytest.approx(dict(total))
+    )
+    assert centroid.norm2 == pytest.approx(sum(w * w for w in total.values()))
+    ids = np.array([0, 3, 99], dtype=np.int64)
+    assert centroid.get(ids).tolist() == pytest.approx([total.get(0, 0.0), total.get(3, 0.0), 0.0])
+
+
+def test_cluster_key_index_keeps_lone_ids_bare_and_counts_hits() -> None:
+    index = KeyIndex()
+    index.insert(1, "S1")
+    index.insert(1, "S2")
+    index.insert(2, "S2")
+    assert index.hits([1, 2, 3]) == {"S2": 2, "S1": 1}
+    index.remove(1, "S2")
+    index.remove(2, "S2")
+    assert index.map_ == {1: "S1"}
+
+
+def test_cluster_a_long_story_keeps_a_bounded_index() -> None:
+    clusterer = StoryClusterer()
+    title, text = QUAKE[0]
+    story = ""
+    for n in range(40):
+        extra = " ".join(f"Ort{n}x{i}" for i in range(20))
+        story = clusterer.add(f"a{n}", title, f"{text} {extra}", "2025-01-01").story
+    found = clusterer.story_of(story)
+    assert found is not None and found.size == 40
+    assert len(found.keys) <= 2 * STORY_KEYS
+    assert len(clusterer.index_) <= 2 * STORY_KEYS

@@ -29,8 +29,7 @@ class Profile:
         if headline and score > self.headline_score:
             self.headline, self.headline_score = headline, score
         self.names.update(dict.fromkeys(names, 1))
-        if len(self.names) > 2 * MAX_NAMES:
-            self.names = Counter(dict(self.names.most_common(MAX_NAMES)))
+        self._prune()
         if published:
             day = published[:10]
             self.start = min(self.start, day) if self.start else day
@@ -41,10 +40,15 @@ class Profile:
         if other.headline_score > self.headline_score:
             self.headline, self.headline_score = other.headline, other.headline_score
         self.names.update(other.names)
+        self._prune()
         for day in (other.start, other.end):
             if day:
                 self.start = min(self.start, day) if self.start else day
                 self.end = max(self.end, day) if self.end else day
+
+    def _prune(self) -> None:
+        if len(self.names) > 2 * MAX_NAMES:
+            self.names = Counter(dict(self.names.most_common(MAX_NAMES)))
 
     def key_names(self, k: int = 3) -> list[str]:
         """The ``k`` names seen in most articles."""

@@ -9,28 +9,95 @@ the most similar one above a threshold or starts its own.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from lagebild.cluster.features import Vector, cosine_to
+import numpy as np
+import numpy.typing as npt
+
+from lagebild.cluster.features import KeyIndex, Vector
 from lagebild.cluster.labels import Profile
 
-# Terms kept per storyline centroid; the lightest are pruned beyond this.
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+# Terms kept per storyline centroid; the lightest are pruned beyond twice this.
 CENTROID_TERMS = 400
 KEY_TERMS = 20  # heaviest lemmas (and entities) of a story that index its storyline
 CANDIDATES = 24  # storylines scored per new story, those sharing most key terms
+# Index keys kept per storyline: each new story adds up to 2 * KEY_TERMS, so beyond
+# twice this the keys that are lightest in the centroid are dropped. On the English dev
+# sets only one storyline (of 63 stories, in gva_incidents) went past 2 * 100 keys.
+STORYLINE_KEYS = 100
+# Story ids remembered per storyline (for ``stories``); the oldest are forgotten first.
+STORYLINE_STORIES = 1000
+
+
+class Centroid:
+    """A sum of sparse vectors as two sorted arrays: 16 bytes a term, not ~100 in a dict.
+
+    Storylines stay open for weeks, so there are many of them; their centroids were
+    most of the clusterer's memory while they were dicts.
+    """
+
+    __slots__ = ("ids", "norm2", "weights")
+
+    def __init__(self) -> None:
+        self.ids: I64 = np.empty(0, dtype=np.int64)
+        self.weights: F64 = np.empty(0, dtype=np.float64)
+        self.norm2 = 0.0
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def add(self, vector: Vector) -> None:
+        """Add ``vector`` in; keep the CENTROID_TERMS heaviest terms beyond twice that."""
+        if not vector:
+            return
+        ids = np.concatenate((self.ids, np.fromiter(vector, dtype=np.int64, count=len(vector))))
+        weights = np.concatenate(
+            (self.weights, np.fromiter(vector.values(), dtype=np.float64, count=len(vector)))
+        )
+        order = np.argsort(ids, kind="stable")
+        ids, weights = ids[order], weights[order]
+        first = np.empty(ids.size, dtype=np.bool_)
+        first[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=first[1:])
+        if not first.all():  # a term already in: sum its weights (old one first)
+            starts = np.flatnonzero(first)
+            ids, weights = ids[starts], np.add.reduceat(weights, starts)
+        if ids.size > 2 * CENTROID_TERMS:
+            keep = np.sort(np.argsort(-weights, kind="stable")[:CENTROID_TERMS])
+            ids, weights = ids[keep], weights[keep]
+        self.ids, self.weights = ids, weights
+        self.norm2 = float(weights @ weights)
+
+    def get(self, ids: I64) -> F64:
+        """The weights of ``ids`` (sorted or not), 0.0 for terms not in the centroid."""
+        out = np.zeros(ids.size, dtype=np.float64)
+        if not self.ids.size or not ids.size:
+            return out
+        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
+        hit = self.ids[at] == ids
+        out[hit] = self.weights[at[hit]]
+        return out
+
+    def cosine(self, ids: I64, weights: F64) -> float:
+        """Cosine of a unit vector (as arrays) with this centroid."""
+        if not ids.size or self.norm2 <= 0.0:
+            return 0.0
+        return float(weights @ self.get(ids)) / math.sqrt(self.norm2)
 
 
 @dataclass
 class _Storyline:
     id: str
-    lemmas: Vector = field(default_factory=dict)
-    entities: Vector = field(default_factory=dict)
-    lemma_norm2: float = 0.0
-    entity_norm2: float = 0.0
+    lemmas: Centroid = field(default_factory=Centroid)
+    entities: Centroid = field(default_factory=Centroid)
     last_day: int = 0
     keys: set[int] = field(default_factory=set)
-    stories: list[str] = field(default_factory=list)
+    stories: dict[str, None] = field(default_factory=dict)  # an ordered set
     profile: Profile = field(default_factory=Profile)
 
 
@@ -44,6 +111,9 @@ class StorylineLinker:
             storyline while unrelated German Wikinews stories of the same weeks do not.
         window_days: days a storyline stays open after its last story.
         max_storylines: storylines kept at most (the least recently active go first).
+
+    Memory per storyline is bounded (CENTROID_TERMS, STORYLINE_KEYS, STORYLINE_STORIES,
+    MAX_NAMES), so the linker holds at most ``max_storylines`` times that.
     """
 
     def __init__(
@@ -55,21 +125,19 @@ class StorylineLinker:
         self.window_days = window_days
         self.max_storylines = max_storylines
         self.storylines_: OrderedDict[str, _Storyline] = OrderedDict()
-        self.index_: dict[int, set[str]] = {}
+        self.index_ = KeyIndex()
         self.count_ = 0
 
     def link(self, lemmas: Vector, entities: Vector, day: int | None) -> str:
         """The storyline for a new story with these (unit) lemma and entity vectors."""
         self._forget(day)
         keys = _keys(lemmas, entities)
-        hits: dict[str, int] = {}
-        for key in keys:
-            for found in self.index_.get(key, ()):
-                hits[found] = hits.get(found, 0) + 1
+        hits = self.index_.hits(keys)
         best: tuple[float, _Storyline] | None = None
-        for found in sorted(hits, key=lambda k: -hits[k])[:CANDIDATES]:
+        query = (_arrays(lemmas), _arrays(entities))
+        for found, _ in hits.most_common(CANDIDATES):
             line = self.storylines_[found]
-            score = self.similarity(line, lemmas, entities)
+            score = self._similarity(line, *query)
             if score >= self.threshold and (best is None or score > best[0]):
                 best = (score, line)
         if best is None:
@@ -80,15 +148,22 @@ class StorylineLinker:
             line = best[1]
         for key in keys - line.keys:
             line.keys.add(key)
-            self.index_.setdefault(key, set()).add(line.id)
+            self.index_.insert(key, line.id)
         self.update(line.id, lemmas, entities, day)
+        if len(line.keys) > 2 * STORYLINE_KEYS:
+            self._prune_keys(line)
         return line.id
 
     def similarity(self, line: _Storyline, lemmas: Vector, entities: Vector) -> float:
         """Lemma cosine, averaged with the entity cosine when both sides have entities."""
-        score = cosine_to(lemmas, line.lemmas, line.lemma_norm2**0.5)
-        if entities and line.entities:
-            score = 0.5 * (score + cosine_to(entities, line.entities, line.entity_norm2**0.5))
+        return self._similarity(line, _arrays(lemmas), _arrays(entities))
+
+    def _similarity(
+        self, line: _Storyline, lemmas: tuple[I64, F64], entities: tuple[I64, F64]
+    ) -> float:
+        score = line.lemmas.cosine(*lemmas)
+        if entities[0].size and len(line.entities):
+            score = 0.5 * (score + line.entities.cosine(*entities))
         return score
 
     def update(self, storyline: str, lemmas: Vector, entities: Vector, day: int | None) -> None:
@@ -96,8 +171,8 @@ class StorylineLinker:
         line = self.storylines_.get(storyline)
         if line is None:
             return
-        line.lemma_norm2 = _add(line.lemmas, lemmas, line.lemma_norm2)
-        line.entity_norm2 = _add(line.entities, entities, line.entity_norm2)
+        line.lemmas.add(lemmas)
+        line.entities.add(entities)
         if day is not None:
             line.last_day = max(line.last_day, day)
         self.storylines_.move_to_end(storyline)
@@ -107,7 +182,9 @@ class StorylineLinker:
         line = self.storylines_.get(storyline)
         if line is not None:
             if story not in line.stories:
-                line.stories.append(story)
+                line.stories[story] = None
+                if len(line.stories) > STORYLINE_STORIES:
+                    del line.stories[next(iter(line.stories))]
             line.profile.absorb(profile)
 
     def label(self, storyline: str) -> str | None:
@@ -121,7 +198,8 @@ class StorylineLinker:
         return line.profile if line else None
 
     def stories(self, storyline: str) -> list[str]:
-        """Ids of the storyline's stories seen while it was in the window."""
+        """Ids of the storyline's stories seen while it was in the window (the latest
+        STORYLINE_STORIES)."""
         line = self.storylines_.get(storyline)
         return list(line.stories) if line else []
 
@@ -133,12 +211,20 @@ class StorylineLinker:
             if not stale and len(self.storylines_) <= self.max_storylines:
                 return
             for key in oldest.keys:
-                members = self.index_.get(key)
-                if members is not None:
-                    members.discard(oldest.id)
-                    if not members:
-                        del self.index_[key]
+                self.index_.remove(key, oldest.id)
             del self.storylines_[oldest.id]
+
+    def _prune_keys(self, line: _Storyline) -> None:
+        """Keep the STORYLINE_KEYS keys heaviest in the storyline's centroids."""
+        keys = np.fromiter(line.keys, dtype=np.int64, count=len(line.keys))
+        weight = np.maximum(
+            line.lemmas.get(keys) / max(line.lemmas.norm2, 1e-12) ** 0.5,
+            line.entities.get(keys) / max(line.entities.norm2, 1e-12) ** 0.5,
+        )
+        order = np.argsort(-weight, kind="stable")
+        for key in keys[order[STORYLINE_KEYS:]].tolist():
+            self.index_.remove(key, line.id)
+        line.keys = set(keys[order[:STORYLINE_KEYS]].tolist())
 
 
 def _keys(lemmas: Vector, entities: Vector) -> set[int]:
@@ -147,16 +233,9 @@ def _keys(lemmas: Vector, entities: Vector) -> set[int]:
     return {*top, *sorted(entities, key=lambda k: -entities[k])[:KEY_TERMS]}
 
 
-def _add(centroid: Vector, vector: Vector, norm2: float) -> float:
-    """Add ``vector`` into ``centroid`` in place; return the new squared norm."""
-    for k, w in vector.items():
-        old = centroid.get(k, 0.0)
-        new = old + w
-        centroid[k] = new
-        norm2 += new * new - old * old
-    if len(centroid) > 2 * CENTROID_TERMS:
-        kept = sorted(centroid.items(), key=lambda kv: -kv[1])[:CENTROID_TERMS]
-        centroid.clear()
-        centroid.update(kept)
-        norm2 = sum(w * w for _, w in kept)
-    return norm2
+def _arrays(vector: Vector) -> tuple[I64, F64]:
+    """A sparse vector as arrays of ids and weights, sorted by id."""
+    ids = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
+    weights = np.fromiter(vector.values(), dtype=np.float64, count=len(vector))
+    order = np.argsort(ids)
+    return ids[order], weights[order]
