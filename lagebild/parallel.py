@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from lagebild.annotate.entities import shared_tagger
-from lagebild.errors import Reason, Rejected
+from lagebild.errors import Rejected
 from lagebild.extract import extract
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
 from lagebild.model import Annotations
@@ -28,7 +28,9 @@ from lagebild.pipeline import (
     Summary,
     Work,
     annotate_work,
+    internal_error,
     main_stages,
+    reject,
     run_batch_stages,
     store_work,
 )
@@ -51,8 +53,7 @@ def read_and_extract(candidate: Candidate) -> Extracted:
     except Rejected as rejection:
         return None, rejection.for_source(candidate.source), sha256
     except Exception as exc:  # a bug on one page must not end the batch
-        detail = f"{exc.__class__.__name__}: {exc}"
-        return None, Rejected(Reason.INTERNAL, detail, candidate.source), sha256
+        return None, internal_error(exc, candidate.source), sha256
 
 
 def annotate(work: Work) -> Annotations | Rejected:
@@ -62,7 +63,7 @@ def annotate(work: Work) -> Annotations | Rejected:
     except Rejected as rejection:
         return rejection.for_source(work.page.source)
     except Exception as exc:  # a bug on one page must not end the batch
-        return Rejected(Reason.INTERNAL, f"{exc.__class__.__name__}: {exc}", work.page.source)
+        return internal_error(exc, work.page.source)
     return work.annotations or Annotations()
 
 
@@ -90,7 +91,7 @@ def ingest_parallel(
                 on_page(candidate.source)
             if work is None:
                 assert rejection is not None
-                _reject(store, summary, rejection, sha256)
+                reject(rejection, sha256, store, summary)
                 return
             if store.known(sha256):
                 store.add_source(sha256, work.page.source)
@@ -99,11 +100,10 @@ def ingest_parallel(
             try:
                 main_stages(run, work)
             except Rejected as stopped:
-                _reject(store, summary, stopped.for_source(candidate.source), sha256)
+                reject(stopped.for_source(candidate.source), sha256, store, summary)
                 return
             except Exception as exc:  # a bug on one page must not end the batch
-                detail = f"{exc.__class__.__name__}: {exc}"
-                _reject(store, summary, Rejected(Reason.INTERNAL, detail, candidate.source), sha256)
+                reject(internal_error(exc, candidate.source), sha256, store, summary)
                 return
             annotating.append((work, pool.submit(annotate, work)))
 
@@ -111,7 +111,7 @@ def ingest_parallel(
             work, future = annotating.popleft()
             result = future.result()
             if isinstance(result, Rejected):
-                _reject(store, summary, result, work.page.sha256)
+                reject(result, work.page.sha256, store, summary)
                 return
             work.annotations = result
             store_work(work, store, summary)
@@ -139,8 +139,3 @@ def ingest_parallel(
     if summary.stored or store.batch_pending():
         run_batch_stages(store, summary)
     return summary
-
-
-def _reject(store: Store, summary: Summary, rejection: Rejected, sha256: str) -> None:
-    store.reject(rejection, sha256)
-    summary.rejected.append(rejection)

@@ -331,11 +331,10 @@ def ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
         for name, stage in STAGES.items():
             run_stage(name, stage, run, work)
     except Rejected as rejection:
-        _reject(rejection.for_source(candidate.source), sha256, store, summary)
+        reject(rejection.for_source(candidate.source), sha256, store, summary)
         return
     except Exception as exc:  # a bug on one page must not end the batch
-        detail = f"{exc.__class__.__name__}: {exc}"
-        _reject(Rejected(Reason.INTERNAL, detail, candidate.source), sha256, store, summary)
+        reject(internal_error(exc, candidate.source), sha256, store, summary)
         return
     store_work(work, store, summary)
 
@@ -357,6 +356,12 @@ def store_work(work: Work, store: Store, summary: Summary) -> None:
         summary.known += 1
 
 
-def _reject(rejection: Rejected, sha256: str, store: Store, summary: Summary) -> None:
+def internal_error(exc: Exception, source: str) -> Rejected:
+    """The rejection recording a lagebild bug on one page, so the batch can go on."""
+    return Rejected(Reason.INTERNAL, f"{exc.__class__.__name__}: {exc}", source)
+
+
+def reject(rejection: Rejected, sha256: str, store: Store, summary: Summary) -> None:
+    """Record a rejected page in the store and in the run's summary."""
     store.reject(rejection, sha256)
     summary.rejected.append(rejection)
