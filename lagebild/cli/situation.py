@@ -126,7 +126,7 @@ def story_cmd(story_id: str, db_path: str, as_json: bool) -> None:
     """
     store = open_store(db_path, readonly=True)
     try:
-        row = next((r for r in store.stories() if r["id"] == story_id), None)
+        row = store.story(story_id)
         articles = store.story_articles("story", story_id) if row else []
         entries = articles_timeline(store, [a["id"] for a in articles]) if row else []
     finally:
@@ -197,11 +197,12 @@ def timeline_cmd(db_path: str, name: str | None, storyline: str | None, fmt: str
         raise click.UsageError("give exactly one of --entity and --storyline")
     store = open_store(db_path, readonly=True)
     try:
-        if name is not None:
+        if storyline is None:
+            assert name is not None  # exactly one of the two was given
             entity = _entity_or_exit(store, name, db_path)
             title, entries = entity.name, entity_timeline(store, entity)
         else:
-            row = next((r for r in store.storylines() if r["id"] == storyline), None)
+            row = store.storyline(storyline)
             if row is None:
                 console(stderr=True).print(f"[red]error:[/red] no storyline {storyline!r}")
                 raise SystemExit(EXIT_NOT_FOUND)

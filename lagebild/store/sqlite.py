@@ -352,6 +352,14 @@ class Store:
         """Storylines, latest first, with label, span and counts."""
         return story_tables.storyline_rows(self.db, limit=limit)
 
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """One story by id, or None."""
+        return story_tables.row_by_id(self.db, "stories", story_id)
+
+    def storyline(self, storyline_id: str) -> dict[str, Any] | None:
+        """One storyline by id, or None."""
+        return story_tables.row_by_id(self.db, "storylines", storyline_id)
+
     def story_articles(self, column: str, value: str) -> list[dict[str, Any]]:
         """The articles of a story (``column`` 'story') or storyline ('storyline')."""
         return story_tables.story_articles(self.db, column, value)

@@ -144,6 +144,14 @@ def storyline_rows(db: sqlite3.Connection, *, limit: int | None = None) -> list[
     return [_decoded(row) for row in db.execute(sql, params)]
 
 
+def row_by_id(db: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
+    """One story or storyline (``table`` 'stories' or 'storylines') by id, or None."""
+    if table not in ("stories", "storylines"):
+        raise ValueError(f"not a story table: {table!r}")
+    row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return _decoded(row) if row is not None else None
+
+
 def story_articles(db: sqlite3.Connection, column: str, value: str) -> list[dict[str, Any]]:
     """The articles of a story or storyline (``column`` 'story' or 'storyline'), by date."""
     if column not in ("story", "storyline"):
