@@ -144,11 +144,19 @@ def storyline_rows(db: sqlite3.Connection, *, limit: int | None = None) -> list[
     return [_decoded(row) for row in db.execute(sql, params)]
 
 
+# Whole SQL texts, so no table name is ever put into a query string.
+_BY_ID = {
+    "stories": "SELECT * FROM stories WHERE id = ?",
+    "storylines": "SELECT * FROM storylines WHERE id = ?",
+}
+
+
 def row_by_id(db: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
     """One story or storyline (``table`` 'stories' or 'storylines') by id, or None."""
-    if table not in ("stories", "storylines"):
+    sql = _BY_ID.get(table)
+    if sql is None:
         raise ValueError(f"not a story table: {table!r}")
-    row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    row = db.execute(sql, (row_id,)).fetchone()
     return _decoded(row) if row is not None else None
 
 
