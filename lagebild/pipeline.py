@@ -342,6 +342,7 @@ def ingest_one(candidate: Candidate, run: Run, summary: Summary) -> None:
 def store_work(work: Work, store: Store, summary: Summary) -> None:
     """Write a page that went through every stage, in one transaction; count it."""
     assert work.article is not None
+    started = time.perf_counter()
     result = store.put(
         work.page,
         work.article,
@@ -350,6 +351,7 @@ def store_work(work: Work, store: Store, summary: Summary) -> None:
         work.group_updates,
         work.annotations,
     )
+    summary.seconds["store"] += time.perf_counter() - started
     if result.new:
         summary.stored += 1
     else:

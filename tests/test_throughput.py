@@ -1,42 +1,91 @@
-"""The throughput benchmark's corpus, and a small end-to-end run (slow)."""
+"""The throughput benchmark's corpus, and small end-to-end and per-stage runs (slow)."""
 
 from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
 
 import pytest
 
 from lagebild.eval.benchdata import default_data_dir
-from lagebild.eval.throughput import corpus, page_text, run_pipeline
+from lagebild.eval.throughput import BenchText, corpus, page_text, read_texts, write_corpus
 from lagebild.extract.plaintext import extract_text
 
-TEXT = (
-    "Die Stadt baut eine neue Brücke über den Fluss. Die Arbeiten beginnen im Frühjahr und "
-    "dauern zwei Jahre. Der Bürgermeister sprach von einem wichtigen Tag. Die Kosten liegen bei "
-    "40 Millionen Euro. Anwohner fürchten Lärm. Die Stadt verspricht Schutzwände."
+TEXT = BenchText(
+    "Die Stadt baut eine neue Brücke über den Fluss",
+    (
+        "Die Arbeiten beginnen im Frühjahr und dauern zwei Jahre. Der Bürgermeister sprach "
+        "von einem wichtigen Tag.",
+        "Die Kosten liegen bei 40 Millionen Euro. Anwohner fürchten Lärm. Die Stadt "
+        "verspricht Schutzwände.",
+    ),
+    date(2025, 3, 4),
 )
 
 
-def test_throughput_page_reads_back_as_an_article() -> None:
-    from datetime import date
+def _data() -> Path:
+    data = default_data_dir()
+    if not (data / "gnad10k_test").is_dir():
+        pytest.skip(f"no gnad10k_test in {data}")
+    return data
 
-    article = extract_text(page_text(TEXT, date(2025, 3, 4)), article_id="a", source="a.txt")
+
+def test_throughput_page_reads_back_as_an_article() -> None:
+    article = extract_text(page_text(TEXT), article_id="a", source="a.txt")
     assert article.title == "Die Stadt baut eine neue Brücke über den Fluss"
     assert article.published == "2025-03-04"
     assert "Anwohner fürchten Lärm." in article.text
 
 
+def test_a_variant_leaves_out_one_sentence() -> None:
+    full, shorter = page_text(TEXT), page_text(TEXT, drop=3)
+    assert "Anwohner fürchten Lärm." in full and "Anwohner fürchten Lärm." not in shorter
+    assert len(full.split(". ")) == len(shorter.split(". ")) + 1
+
+
 def test_throughput_corpus_variants_have_their_own_bytes_and_dates() -> None:
-    pages = list(corpus([TEXT, TEXT.replace("Brücke", "Straße")], 6))
+    other = BenchText(TEXT.title.replace("Brücke", "Straße"), TEXT.paragraphs, TEXT.day)
+    pages = list(corpus([TEXT, other], 6))
     assert [name for name, _ in pages] == [f"{i:06d}.txt" for i in range(6)]
     assert len({text for _, text in pages}) == 6
-    assert pages[2][1].splitlines()[2] != pages[0][1].splitlines()[2]  # a later date
+    assert pages[2][1].splitlines()[2] == "11.03.2025"  # a week later
+    assert pages[0][1].splitlines()[2] == "04.03.2025"
+
+
+def test_corpus_mixes_both_news_sets_and_the_seeds(tmp_path: Path) -> None:
+    data = _data()
+    texts = read_texts(data)
+    assert len(texts) > 1800  # 1,028 DER STANDARD articles and 850 Wikinews ones
+    written = write_corpus(data, 12, tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert written.pages == 12 and len(names) == 12
+    assert sum(1 for name in names if "_" in name) == 5  # the seed pages, as scraped
+    assert written.bytes == sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert written.tokens > 12 * 100
 
 
 @pytest.mark.slow
 def test_throughput_small_run_reports_every_figure() -> None:
-    data = default_data_dir()
-    if not (data / "gnad10k_test").is_dir():
-        pytest.skip(f"no gnad10k_test in {data}")
-    report = run_pipeline(data, 40, workers=1)
-    assert report["stored"] == 40 and report["rejected"] == 0
-    assert report["pages_per_second"] > 0 and report["store_bytes"] > 0
-    assert {"extract", "annotate", "dedup", "resolve", "cluster"} <= set(report["stage_seconds"])
+    from lagebild.eval.throughput import growth
+
+    report = growth(_data(), [20, 40], workers=1)
+    first, second = report["runs"]
+    assert first["pages"] == 20 and second["pages"] == 40
+    assert second["stored"] + second["rejected"] == 40
+    assert second["pages_per_second"] > 0 and second["store_bytes"] > 0
+    assert second["store_to_pages"] > 0
+    assert {"extract", "annotate", "dedup", "resolve", "cluster"} <= set(second["stage_seconds"])
+    assert report["growth"][0]["size_factor"] == 2.0
+
+
+@pytest.mark.slow
+def test_stage_speed_takes_annotation_apart() -> None:
+    from lagebild.eval.stage_speed import stage_speed
+
+    report = stage_speed(_data(), 20)
+    assert {"extract", "dedup", "annotate", "store", "resolve", "cluster"} <= set(report["stages"])
+    parts = report["annotate_parts"]["parts"]
+    assert set(parts) == {"tokenizer_only", "ner", "timex", "quotes", "events"}
+    shares = [p["share_of_annotate"] for name, p in parts.items() if name != "tokenizer_only"]
+    assert abs(sum(shares) - 1.0) < 0.01
+    assert parts["ner"]["seconds"] > parts["tokenizer_only"]["seconds"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,8 +38,29 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
 
 
 @bench_group.command("pipeline")
-@click.option("--pages", "-n", type=click.IntRange(min=1), default=1000, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--pages",
+    "-n",
+    "sizes",
+    type=click.IntRange(min=1),
+    multiple=True,
+    default=(1000,),
+    show_default=True,
+    help="Corpus size; give it several times to see how time and memory grow.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the core count",
+)
+@click.option(
+    "--stage-pages",
+    type=click.IntRange(min=0),
+    default=300,
+    show_default=True,
+    help="Pages for the per-stage figures on one core (0: leave them out).",
+)
 @click.option(
     "--data",
     "data_dir",
@@ -45,23 +68,35 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
     default=None,
     help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
 )
-def bench_pipeline_cmd(pages: int, workers: int, data_dir: Path | None) -> None:
-    """End to end: N German news pages (from gnad10k_test) through every stage.
+def bench_pipeline_cmd(
+    sizes: tuple[int, ...], workers: int, stage_pages: int, data_dir: Path | None
+) -> None:
+    """End to end: N German news pages (gnad10k_test, German Wikinews, the seeds).
 
-    Prints pages and tokens per second, seconds per stage, peak memory and store size.
+    Prints pages and tokens per second, seconds per stage, peak memory, store size
+    against the pages' size, and with several --pages how time and memory grow. Then
+    each stage and each part of annotation on one core (--stage-pages).
 
     \b
     Example:
-      lagebild bench pipeline --pages 1000 --workers 2
+      lagebild bench pipeline --pages 1000 --pages 10000 --workers 2
     """
     from lagebild.eval.benchdata import default_data_dir
-    from lagebild.eval.throughput import run_pipeline
+    from lagebild.eval.stage_speed import stage_speed
+    from lagebild.eval.throughput import growth, run_pipeline
 
     folder = data_dir or default_data_dir()
     try:
-        print_json(run_pipeline(folder, pages, workers))
+        report: dict[str, Any] = (
+            growth(folder, sizes, workers)
+            if len(sizes) > 1
+            else {"runs": [run_pipeline(folder, sizes[0], workers)]}
+        )
+        if stage_pages:
+            report["one_core"] = stage_speed(folder, stage_pages)
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    print_json(report)
 
 
 DATA_OPTION = click.option(

@@ -1,79 +1,125 @@
 """End-to-end throughput: a corpus of N German news pages through the whole pipeline.
 
-The corpus is made from the 1,028 DER STANDARD articles of ``gnad10k_test`` in the
-benchmark data (read at run time, written to a temporary folder, never into the
-repository): each becomes a plain-text page with a headline (its first sentence), a
-date line and paragraphs. Beyond 1,028 pages, dated variants are made: the same text
-on a later day with one sentence left out, so that each page has its own bytes (the
-dedup stage groups them, as it would syndicated copies).
+The corpus is made from real German news texts in the benchmark data (read at run
+time, written to a temporary folder, never into the repository): the 1,028 DER
+STANDARD articles of ``gnad10k_test`` and the 850 German Wikinews articles of
+``quotes_de_wikinews`` (train and dev), each a plain-text page with its headline, a
+date line and paragraphs, plus the five seed pages as they were scraped. Beyond that,
+dated variants are made: the same text a week later with one sentence left out, so
+that each page has its own bytes (the dedup stage groups them, as it would syndicated
+copies).
 
-The report gives, with the machine's core count: pages and tokens per second end to
-end, seconds per stage (the per-page stages that ran in the main process, and the
-stages over the whole store), peak memory of the main process and of the workers, and
-the store's size on disk.
+One run reports, with the machine's core count: pages and tokens per second end to
+end, seconds per stage that ran in the main process and for the stages over the whole
+store, peak memory of the main process and of the workers, and the store's size on
+disk against the pages' size. :mod:`lagebild.eval.stage_speed` measures each stage
+and each part of the annotate stage on one core; :func:`growth` runs several sizes,
+each in a fresh process so that peak memory is its own.
 """
 
 from __future__ import annotations
 
-import csv
+import json
 import os
 import re
 import resource
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from lagebild.eval.benchdata import ratio
+from lagebild.eval.duplicates import Source, iter_wikinews, read_gnad
 
-SET_NAME = "gnad10k_test"
-CSV_NAME = "test.csv"
-FIRST_DAY = date(2025, 1, 1)
-DAYS = 90  # the corpus spreads over this many days, as a quarter of news would
+DAYS_BETWEEN_VARIANTS = 7
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
-SENTENCES_PER_PARAGRAPH = 3
 
 
-def read_texts(data_dir: Path) -> list[str]:
-    """The article texts of the gnad10k test split (title and body run together)."""
-    path = data_dir / SET_NAME / CSV_NAME
-    if not path.is_file():
-        raise FileNotFoundError(f"no {CSV_NAME} in {path.parent}")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [row[1] for row in csv.reader(handle, delimiter=";", quotechar="'") if len(row) > 1]
+@dataclass(frozen=True)
+class BenchText:
+    """One real article of the corpus: headline, paragraphs and its day."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    day: date
 
 
-def page_text(text: str, day: date, drop: int | None = None) -> str:
-    """A plain-text page: headline, date line, paragraphs; ``drop`` leaves out a sentence."""
-    sentences = _SENTENCE_END.split(text.strip())
-    # Headlines carry no full stop; with one, the first line would read as a lead.
-    headline, rest = sentences[0].rstrip("."), sentences[1:]
-    if drop is not None and len(rest) > 2:
-        del rest[drop % len(rest)]
-    paragraphs = [
-        " ".join(rest[i : i + SENTENCES_PER_PARAGRAPH])
-        for i in range(0, len(rest), SENTENCES_PER_PARAGRAPH)
+def read_texts(data_dir: Path) -> list[BenchText]:
+    """The articles of gnad10k_test and of the German Wikinews quotation corpus."""
+    if not (data_dir / "gnad10k_test").is_dir():
+        raise FileNotFoundError(f"no gnad10k_test in {data_dir}")
+    sources: list[Source] = read_gnad(data_dir)
+    if (data_dir / "quotes_de_wikinews").is_dir():
+        sources += list(iter_wikinews(data_dir))
+    return [
+        BenchText(s.title.rstrip("."), s.paragraphs, date.fromisoformat(s.date))
+        for s in sources
+        if s.paragraphs
     ]
-    return "\n\n".join([headline, day.strftime("%d.%m.%Y"), *paragraphs]) + "\n"
 
 
-def corpus(texts: list[str], n: int) -> Iterator[tuple[str, str]]:
+def seed_pages(data_dir: Path) -> list[Path]:
+    """The seed pages beside the benchmark data (``../shared/seeds``), if there."""
+    folder = data_dir.parent / "seeds"
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+
+def page_text(text: BenchText, drop: int | None = None) -> str:
+    """A plain-text page: headline, date line, paragraphs; ``drop`` leaves out a sentence."""
+    paragraphs = [_SENTENCE_END.split(p) for p in text.paragraphs]
+    count = sum(len(p) for p in paragraphs)
+    if drop is not None and count > 3:
+        index = drop % count
+        for sentences in paragraphs:
+            if index < len(sentences):
+                del sentences[index]
+                break
+            index -= len(sentences)
+    body = [" ".join(sentences) for sentences in paragraphs if sentences]
+    return "\n\n".join([text.title, text.day.strftime("%d.%m.%Y"), *body]) + "\n"
+
+
+def corpus(texts: Sequence[BenchText], n: int) -> Iterator[tuple[str, str]]:
     """(file name, page text) of ``n`` pages: the texts, then dated variants of them."""
     for i in range(n):
         base, round_ = i % len(texts), i // len(texts)
-        day = FIRST_DAY + timedelta(days=(base + 7 * round_) % DAYS)
-        yield f"{i:06d}.txt", page_text(texts[base], day, drop=round_ - 1 if round_ else None)
+        text = texts[base]
+        if round_:
+            text = replace(text, day=text.day + timedelta(days=DAYS_BETWEEN_VARIANTS * round_))
+        yield f"{i:06d}.txt", page_text(text, drop=round_ - 1 if round_ else None)
 
 
-def write_corpus(data_dir: Path, n: int, folder: Path) -> int:
-    """Write ``n`` pages into ``folder``; return their number of whitespace tokens."""
-    tokens = 0
-    for name, text in corpus(read_texts(data_dir), n):
-        (folder / name).write_text(text, encoding="utf-8")
-        tokens += len(text.split())
-    return tokens
+@dataclass(frozen=True)
+class Corpus:
+    """A written corpus: its folder, page count, whitespace tokens and bytes."""
+
+    folder: Path
+    pages: int
+    tokens: int
+    bytes: int
+
+
+def write_corpus(data_dir: Path, n: int, folder: Path) -> Corpus:
+    """Write ``n`` pages into ``folder``: the seed pages first, then the made ones."""
+    tokens = size = 0
+    seeds = seed_pages(data_dir)[:n]
+    for path in seeds:
+        raw = path.read_bytes()
+        (folder / path.name).write_bytes(raw)
+        tokens += len(raw.split())
+        size += len(raw)
+    for name, text in corpus(read_texts(data_dir), n - len(seeds)):
+        raw = text.encode("utf-8")
+        (folder / name).write_bytes(raw)
+        tokens += len(raw.split())
+        size += len(raw)
+    return Corpus(folder, n, tokens, size)
 
 
 def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
@@ -81,10 +127,11 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
     from lagebild.pipeline import ingest
     from lagebild.store import Store
 
+    load = os.getloadavg()[0]  # other work on the machine slows every figure here
     with tempfile.TemporaryDirectory(prefix="lagebild-bench-") as tmp:
         folder = Path(tmp) / "pages"
         folder.mkdir()
-        tokens = write_corpus(data_dir, n, folder)
+        pages = write_corpus(data_dir, n, folder)
         db = Path(tmp) / "bench.sqlite"
         store = Store.open(db)
         started = time.perf_counter()
@@ -97,12 +144,14 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite*"))
     return {
         "pages": n,
-        "tokens": tokens,
+        "tokens": pages.tokens,
+        "page_bytes": pages.bytes,
         "workers": workers,
         "cores_on_machine": os.cpu_count(),
+        "load_average_before": round(load, 2),
         "seconds": round(seconds, 2),
         "pages_per_second": ratio(n, seconds),
-        "tokens_per_second": round(tokens / seconds) if seconds else 0,
+        "tokens_per_second": round(pages.tokens / seconds) if seconds else 0,
         "stored": summary.stored,
         "rejected": len(summary.rejected),
         "rejected_by_reason": dict(summary.reasons()),
@@ -110,10 +159,51 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
         "peak_rss_workers_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
         "store_bytes": size,
+        "store_to_pages": round(size / pages.bytes, 2) if pages.bytes else 0.0,
         "store": {k: counts[k] for k in ("articles", "entities", "quotes", "events")},
     }
+
+
+def growth(data_dir: Path, sizes: Sequence[int], workers: int) -> dict[str, Any]:
+    """:func:`run_pipeline` at each size, each in its own process, and how time and
+    memory grow from one size to the next (a factor of 1.0 per size factor is linear)."""
+    runs = [_run_in_process(data_dir, n, workers) for n in sorted(sizes)]
+    steps = []
+    for before, after in pairwise(runs):
+        size_factor = after["pages"] / before["pages"]
+        steps.append(
+            {
+                "from": before["pages"],
+                "to": after["pages"],
+                "size_factor": round(size_factor, 2),
+                "time_factor": round(after["seconds"] / before["seconds"], 2),
+                "time_per_page_factor": round(
+                    (after["seconds"] / after["pages"]) / (before["seconds"] / before["pages"]), 2
+                ),
+                "peak_rss_factor": round(after["peak_rss_mb"] / before["peak_rss_mb"], 2),
+                "store_per_page_factor": round(
+                    (after["store_bytes"] / after["pages"])
+                    / (before["store_bytes"] / before["pages"]),
+                    2,
+                ),
+            }
+        )
+    return {"runs": runs, "growth": steps}
+
+
+def _run_in_process(data_dir: Path, n: int, workers: int) -> dict[str, Any]:
+    """One :func:`run_pipeline` in a fresh interpreter (peak memory is per process)."""
+    command = [sys.executable, "-m", "lagebild.eval.throughput", str(data_dir), str(n)]
+    command += [str(workers)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
 def _peak_rss_mb(who: int) -> float:
     """Peak resident memory in MB (Linux reports kilobytes)."""
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+if __name__ == "__main__":  # used by growth(): data_dir, n, workers
+    print(json.dumps(run_pipeline(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
