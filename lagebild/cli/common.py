@@ -22,8 +22,9 @@ DB_OPTION = click.option(
     "db_path",
     default=DEFAULT_DB,
     show_default=True,
-    metavar="FILE",
-    help="The SQLite store file.",
+    metavar="FILE|URL",
+    help="The SQLite store file, or a PostgreSQL store as postgresql://user@host/db "
+    "(needs the 'postgres' extra).",
 )
 
 
@@ -42,7 +43,7 @@ def print_json(data: Any) -> None:
 
 
 def open_store(db_path: str, *, readonly: bool = False) -> Store:
-    """Open the store or exit with EXIT_STORE and a message naming the file."""
+    """Open the store or exit with EXIT_STORE and a message naming the file or server."""
     try:
         return Store.open(db_path, readonly=readonly)
     except StoreError as exc:

@@ -28,7 +28,6 @@ Example::
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -39,8 +38,9 @@ from lagebild.exports.as_json import render_json, render_jsonl
 from lagebild.exports.as_markdown import render_markdown
 from lagebild.exports.as_parquet import render_parquet
 from lagebild.exports.records import TABLES, ExportError, ExportOptions
+from lagebild.store.dialect import Connection
 
-Renderer = Callable[[sqlite3.Connection, ExportOptions], Iterator[bytes]]
+Renderer = Callable[[Connection, ExportOptions], Iterator[bytes]]
 
 
 @dataclass(frozen=True)

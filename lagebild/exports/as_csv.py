@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from lagebild.exports.records import COLUMNS, TABLES, ExportError, ExportOptions, rows
+from lagebild.store.dialect import Connection
 
 LIST_SEPARATOR = "; "
 # Rows written per chunk when streaming: small enough to start at once, big enough
@@ -20,7 +20,7 @@ LIST_SEPARATOR = "; "
 CHUNK_ROWS = 200
 
 
-def render_csv(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_csv(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """One table as CSV (the options must name it)."""
     if options.table is None:
         raise ExportError("bad_request", "CSV holds one table: choose one with table")
@@ -44,7 +44,7 @@ def render_csv(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes
     yield buffer.getvalue().encode("utf-8")
 
 
-def write_csv_folder(db: sqlite3.Connection, options: ExportOptions, folder: Path) -> list[Path]:
+def write_csv_folder(db: Connection, options: ExportOptions, folder: Path) -> list[Path]:
     """Every table as ``folder/<table>.csv``; the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []

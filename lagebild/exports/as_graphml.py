@@ -7,12 +7,12 @@ escapes every name.
 
 from __future__ import annotations
 
-import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from lagebild.exports.network import event_network
 from lagebild.exports.records import ExportOptions
+from lagebild.store.dialect import Connection
 
 NS = "http://graphml.graphdrawing.org/xmlns"
 KEYS = (
@@ -25,7 +25,7 @@ KEYS = (
 )
 
 
-def graphml_root(db: sqlite3.Connection, options: ExportOptions) -> ET.Element:
+def graphml_root(db: Connection, options: ExportOptions) -> ET.Element:
     """The network of the selected events as a GraphML document's root element."""
     network = event_network(db, entity_id=options.entity, storyline=options.storyline)
     root = ET.Element("graphml", {"xmlns": NS})
@@ -53,7 +53,7 @@ def graphml_root(db: sqlite3.Connection, options: ExportOptions) -> ET.Element:
     return root
 
 
-def render_graphml(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_graphml(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """The GraphML document as UTF-8 bytes with an XML declaration."""
     root = graphml_root(db, options)
     yield b'<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -8,7 +8,6 @@ the format is a few lines per event, and escaping and line folding are all it ne
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from lagebild import __version__
 from lagebild.exports.records import ExportOptions, event_rows
 from lagebild.exports.spans import day_span
+from lagebild.store.dialect import Connection
 
 # Longest date span (days) put in the calendar; a month-long "event" would only mislead.
 MAX_DAYS = 7
@@ -84,7 +84,7 @@ def vevent(event: dict[str, Any], stamp: str) -> list[str] | None:
     return lines
 
 
-def render_ics(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_ics(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """A VCALENDAR of the selected events (a storyline's, an entity's, or all)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     head = [

@@ -8,16 +8,16 @@ read it. With a storyline or an entity, the same object keeps only what belongs 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from lagebild.export import export_json
 from lagebild.exports.records import TABLES, ExportOptions, article_rows, rows
 from lagebild.store import Store
+from lagebild.store.dialect import Connection
 
 
-def contract_object(db: sqlite3.Connection, options: ExportOptions) -> dict[str, Any]:
+def contract_object(db: Connection, options: ExportOptions) -> dict[str, Any]:
     """The contract's object, narrowed to the options' storyline or entity when given."""
     data = export_json(Store(db, ""))
     if options.storyline is None and options.entity is None:
@@ -53,13 +53,13 @@ def contract_object(db: sqlite3.Connection, options: ExportOptions) -> dict[str,
     return data
 
 
-def render_json(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_json(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """The contract's object, indented, non-ASCII as is, with a final newline."""
     text = json.dumps(contract_object(db, options), ensure_ascii=False, indent=2)
     yield (text + "\n").encode("utf-8")
 
 
-def render_jsonl(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_jsonl(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """One record per line; without a table, every table's records, each with ``table``."""
     tables = [options.table] if options.table else list(TABLES)
     for table in tables:

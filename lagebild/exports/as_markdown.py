@@ -7,12 +7,12 @@ sources, and the key quotes. Without a selection, every storyline in turn.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 from lagebild.exports.records import ExportError, ExportOptions, key_entities, quote_rows
 from lagebild.store import Store
+from lagebild.store.dialect import Connection
 from lagebild.timeline import Entry, articles_timeline, entity_timeline
 
 # How many people, organisations and key quotes a report lists.
@@ -55,7 +55,7 @@ def _quotes(quotes: list[dict[str, Any]], level: str) -> list[str]:
     return [*lines, ""] if not direct else lines
 
 
-def storyline_report(db: sqlite3.Connection, storyline_id: str, level: int = 1) -> list[str]:
+def storyline_report(db: Connection, storyline_id: str, level: int = 1) -> list[str]:
     """The report of one storyline, its title at heading ``level``."""
     row = db.execute("SELECT * FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
     if row is None:
@@ -91,7 +91,7 @@ def storyline_report(db: sqlite3.Connection, storyline_id: str, level: int = 1) 
     return lines
 
 
-def entity_report(db: sqlite3.Connection, entity_id: str) -> list[str]:
+def entity_report(db: Connection, entity_id: str) -> list[str]:
     """The report of one entity: forms, roles, timeline, quotes."""
     store = Store(db, "")
     entity = store.entity(entity_id)
@@ -107,7 +107,7 @@ def entity_report(db: sqlite3.Connection, entity_id: str) -> list[str]:
     return lines
 
 
-def render_markdown(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_markdown(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """The report of the storyline, the entity, or every storyline (latest first)."""
     if options.entity is not None:
         lines = entity_report(db, options.entity)

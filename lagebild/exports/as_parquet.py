@@ -9,15 +9,15 @@ formats work where it is not installed.
 from __future__ import annotations
 
 import io
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from lagebild.exports.records import COLUMNS, TABLES, ExportError, ExportOptions, rows
+from lagebild.store.dialect import Connection
 
 
-def table_of(db: sqlite3.Connection, options: ExportOptions) -> Any:
+def table_of(db: Connection, options: ExportOptions) -> Any:
     """One table of the store as a pyarrow Table (the options must name it)."""
     import pyarrow as pa
 
@@ -33,7 +33,7 @@ def table_of(db: sqlite3.Connection, options: ExportOptions) -> Any:
     return pa.Table.from_pydict(data, schema=schema)
 
 
-def render_parquet(db: sqlite3.Connection, options: ExportOptions) -> Iterator[bytes]:
+def render_parquet(db: Connection, options: ExportOptions) -> Iterator[bytes]:
     """One table as the bytes of a Parquet file (zstd-compressed)."""
     import pyarrow.parquet as pq
 
@@ -42,9 +42,7 @@ def render_parquet(db: sqlite3.Connection, options: ExportOptions) -> Iterator[b
     yield buffer.getvalue()
 
 
-def write_parquet_folder(
-    db: sqlite3.Connection, options: ExportOptions, folder: Path
-) -> list[Path]:
+def write_parquet_folder(db: Connection, options: ExportOptions, folder: Path) -> list[Path]:
     """Every table as ``folder/<table>.parquet``; the files written."""
     import pyarrow.parquet as pq
 

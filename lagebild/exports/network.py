@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from dataclasses import dataclass, field
+
+from lagebild.store.dialect import Connection
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Network:
     edges: list[Edge]
 
 
-def _entities_by_name(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+def _entities_by_name(db: Connection) -> dict[str, tuple[str, str]]:
     """Canonical name -> (entity id, type); the most widely reported entity wins a name."""
     found: dict[str, tuple[str, str]] = {}
     for entity_id, name, kind in db.execute(
@@ -57,7 +58,7 @@ def _entities_by_name(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 
 
 def event_network(
-    db: sqlite3.Connection,
+    db: Connection,
     *,
     entity_id: str | None = None,
     storyline: str | None = None,
@@ -83,7 +84,7 @@ def event_network(
             "WHERE j.value IN (SELECT id FROM articles WHERE storyline = ?))"
         )
         params.append(storyline)
-    where = " AND ".join(clauses) or "1"
+    where = " AND ".join(clauses) or "1 = 1"  # PostgreSQL wants a boolean after WHERE
     by_name = _entities_by_name(db)
     nodes: dict[str, Node] = {}
     edges: dict[tuple[str, str], Edge] = {}

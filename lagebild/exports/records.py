@@ -17,12 +17,12 @@ memory by the row-based formats.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from lagebild.exports.spans import iso_span
+from lagebild.store.dialect import Connection
 
 ColumnType = Literal["str", "int", "list"]
 TABLES = ("articles", "entities", "events", "quotes")
@@ -108,7 +108,7 @@ class ExportOptions:
     storyline: str | None = None
     entity: str | None = None
 
-    def check(self, db: sqlite3.Connection) -> None:
+    def check(self, db: Connection) -> None:
         """Raise ExportError when the table is unknown or the selection names nothing."""
         if self.table is not None and self.table not in TABLES:
             raise ExportError("bad_request", f"no table {self.table!r}; one of {', '.join(TABLES)}")
@@ -132,10 +132,11 @@ def _list(value: str | None) -> list[str]:
 
 def _where(clauses: list[tuple[str, Any]]) -> tuple[str, list[Any]]:
     kept = [(sql, value) for sql, value in clauses if value is not None]
-    return " AND ".join(sql for sql, _ in kept) or "1", [value for _, value in kept]
+    # "1 = 1", not "1": PostgreSQL wants a boolean after WHERE.
+    return " AND ".join(sql for sql, _ in kept) or "1 = 1", [value for _, value in kept]
 
 
-def article_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
+def article_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """Articles in arrival order, list columns decoded."""
     where, params = _where(
         [
@@ -150,7 +151,7 @@ def article_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dic
         yield record
 
 
-def entity_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
+def entity_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """Entities named in the selected articles, most widely reported first."""
     where, params = _where(
         [
@@ -182,7 +183,7 @@ def entity_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict
         }
 
 
-def event_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
+def event_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """Events by their first day (undated last), with the days their date covers."""
     where, params = _where(
         [
@@ -220,7 +221,7 @@ def event_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[
     yield from records
 
 
-def quote_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
+def quote_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """Quotes in the date order of their articles, with the speaker's entity."""
     where, params = _where(
         [("a.storyline = ?", options.storyline), ("q.entity_id = ?", options.entity)]
@@ -229,7 +230,10 @@ def quote_rows(db: sqlite3.Connection, options: ExportOptions) -> Iterator[dict[
         "SELECT q.*, e.name AS entity_name, a.title AS article_title, "
         "coalesce(a.published, a.published_inferred) AS day FROM quotes q "
         "JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.id = q.entity_id "
-        f"WHERE {where} ORDER BY day IS NULL, day, a.seq, q.start",
+        # The expression, not its alias, in "IS NULL": PostgreSQL reads a name inside an
+        # ORDER BY expression as a table column.
+        f"WHERE {where} ORDER BY coalesce(a.published, a.published_inferred) IS NULL, day, "
+        "a.seq, q.start",
         params,
     )
     for row in rows:
@@ -257,7 +261,7 @@ ROWS = {
 }
 
 
-def rows(db: sqlite3.Connection, table: str, options: ExportOptions) -> Iterator[dict[str, Any]]:
+def rows(db: Connection, table: str, options: ExportOptions) -> Iterator[dict[str, Any]]:
     """The rows of one table under the options' selection."""
     return ROWS[table](db, options)
 
@@ -273,7 +277,7 @@ class KeyEntity:
 
 
 def key_entities(
-    db: sqlite3.Connection, column: str, value: str, *, types: tuple[str, ...], limit: int
+    db: Connection, column: str, value: str, *, types: tuple[str, ...], limit: int
 ) -> list[KeyEntity]:
     """The entities of ``types`` named in most articles of a story or storyline.
 

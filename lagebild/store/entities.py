@@ -8,13 +8,13 @@ ones, never a mix.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lagebild.model import Entity, Mention
 from lagebild.resolve.records import MentionDoc, Resolution
+from lagebild.store.dialect import Connection, Row, dialect_of
 
 
 @dataclass
@@ -28,7 +28,7 @@ class EntityDetail:
     cooccurring: list[dict[str, Any]] = field(default_factory=list)  # id, name, type, articles
 
 
-def mention_docs(db: sqlite3.Connection, reading_texts: dict[str, str]) -> Iterator[MentionDoc]:
+def mention_docs(db: Connection, reading_texts: dict[str, str]) -> Iterator[MentionDoc]:
     """Each article's mentions with its reading text and date, in arrival order.
 
     ``reading_texts`` maps article ids to the text the mentions point into; articles
@@ -56,7 +56,7 @@ def mention_docs(db: sqlite3.Connection, reading_texts: dict[str, str]) -> Itera
         yield current
 
 
-def write_resolution(db: sqlite3.Connection, resolution: Resolution) -> None:
+def write_resolution(db: Connection, resolution: Resolution) -> None:
     """Replace the entity tables with ``resolution`` (inside the caller's transaction)."""
     articles: dict[str, set[str]] = {}
     for (article_id, _start), entity_id in resolution.links.items():
@@ -93,7 +93,7 @@ def write_resolution(db: sqlite3.Connection, resolution: Resolution) -> None:
 
 
 def entity_rows(
-    db: sqlite3.Connection, *, label: str | None = None, limit: int | None = None
+    db: Connection, *, label: str | None = None, limit: int | None = None
 ) -> list[tuple[Entity, int, int]]:
     """Entities with their mention and article counts, most mentioned first."""
     sql = "SELECT * FROM entities"
@@ -101,20 +101,27 @@ def entity_rows(
     if label is not None:
         sql += " WHERE type = ?"
         params.append(label)
-    sql += " ORDER BY articles DESC, mentions DESC, name"
+    # Ties by id: the order SQLite leaves them in (its table order), spelled out.
+    sql += " ORDER BY articles DESC, mentions DESC, name, id"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
     return [(_entity(row), row["mentions"], row["articles"]) for row in db.execute(sql, params)]
 
 
-def find_entity(db: sqlite3.Connection, name: str) -> Entity | None:
+# The name ignoring case: SQLite's NOCASE and PostgreSQL's lower() under the C collation
+# (the store's text columns) both fold ASCII letters only.
+_FIND = {
+    "sqlite": "SELECT * FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
+    "ORDER BY mentions DESC LIMIT 1",
+    "postgres": "SELECT * FROM entities WHERE id = ? OR lower(name) = lower(?) "
+    "ORDER BY mentions DESC LIMIT 1",
+}
+
+
+def find_entity(db: Connection, name: str) -> Entity | None:
     """The entity with this id, canonical name or surface form (case-insensitive)."""
-    row = db.execute(
-        "SELECT * FROM entities WHERE id = ? OR name = ? COLLATE NOCASE "
-        "ORDER BY mentions DESC LIMIT 1",
-        (name, name),
-    ).fetchone()
+    row = db.execute(_FIND[dialect_of(db)], (name, name)).fetchone()
     if row is None:
         wanted = name.casefold()
         for candidate in db.execute("SELECT * FROM entities ORDER BY mentions DESC"):
@@ -124,7 +131,7 @@ def find_entity(db: sqlite3.Connection, name: str) -> Entity | None:
     return _entity(row) if row is not None else None
 
 
-def entity_detail(db: sqlite3.Connection, entity: Entity, *, limit: int = 50) -> EntityDetail:
+def entity_detail(db: Connection, entity: Entity, *, limit: int = 50) -> EntityDetail:
     """Articles, dated roles and co-occurring entities of one entity."""
     mentions = db.execute(
         "SELECT count(*) FROM mentions WHERE entity_id = ?", (entity.id,)
@@ -134,7 +141,7 @@ def entity_detail(db: sqlite3.Connection, entity: Entity, *, limit: int = 50) ->
         for row in db.execute(
             "SELECT a.id, a.title, coalesce(a.published, a.published_inferred) AS published, "
             "count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
-            "WHERE m.entity_id = ? GROUP BY a.id ORDER BY published, a.seq LIMIT ?",
+            "WHERE m.entity_id = ? GROUP BY a.seq ORDER BY published, a.seq LIMIT ?",
             (entity.id, limit),
         )
     ]
@@ -160,7 +167,7 @@ def entity_detail(db: sqlite3.Connection, entity: Entity, *, limit: int = 50) ->
     return EntityDetail(entity, mentions, articles, roles, cooccurring)
 
 
-def _entity(row: sqlite3.Row) -> Entity:
+def _entity(row: Row) -> Entity:
     return Entity(
         id=row["id"],
         name=row["name"],

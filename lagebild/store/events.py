@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from lagebild.model import Event
+from lagebild.store.dialect import Connection, Row
 
 
-def frames(db: sqlite3.Connection) -> list[tuple[str, Event]]:
+def frames(db: Connection) -> list[tuple[str, Event]]:
     """Every article's event frames, with participants as printed, in arrival order."""
     rows = db.execute(
         "SELECT f.* FROM event_frames f JOIN articles a ON a.id = f.article_id "
@@ -25,20 +25,26 @@ def frames(db: sqlite3.Connection) -> list[tuple[str, Event]]:
     return [(row["article_id"], _event(row, articles=[row["article_id"]])) for row in rows]
 
 
-def printed_names(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
+def printed_names(db: Connection) -> dict[tuple[str, str], tuple[str, str]]:
     """(article id, name as printed) -> (canonical name, type) of its resolved entity."""
     rows = db.execute(
         "SELECT m.article_id, m.text, e.name, e.type FROM mentions m "
-        "JOIN entities e ON e.id = m.entity_id"
+        "JOIN entities e ON e.id = m.entity_id "
+        # A name printed twice may resolve twice; the last one wins. This is the order
+        # SQLite reads the mentions_entity index in, spelled out for PostgreSQL.
+        "ORDER BY m.entity_id, m.article_id, m.start"
     )
     return {(article_id, text): (name, kind) for article_id, text, name, kind in rows}
 
 
-def write_events(db: sqlite3.Connection, events: Iterable[Event]) -> None:
+def write_events(db: Connection, events: Iterable[Event]) -> None:
     """Replace the merged events (inside the caller's transaction)."""
     db.execute("DELETE FROM events")
     db.executemany(
-        "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+        "type = excluded.type, kind = excluded.kind, status = excluded.status, "
+        "date = excluded.date, place = excluded.place, participants = excluded.participants, "
+        "evidence = excluded.evidence, articles = excluded.articles",
         [
             (
                 event_id(e),
@@ -53,7 +59,7 @@ def write_events(db: sqlite3.Connection, events: Iterable[Event]) -> None:
 
 
 def event_rows(
-    db: sqlite3.Connection,
+    db: Connection,
     *,
     entity: str | None = None,
     articles: Iterable[str] | None = None,
@@ -84,7 +90,7 @@ def event_id(event: Event) -> str:
     return "ev:" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
-def _event(row: sqlite3.Row, *, articles: list[str]) -> Event:
+def _event(row: Row, *, articles: list[str]) -> Event:
     data: dict[str, Any] = dict(row)
     return Event(
         type=data["type"],

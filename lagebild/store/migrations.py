@@ -2,6 +2,10 @@
 
 A migration never edits an earlier one; a change to the schema is a new function
 appended to ``MIGRATIONS``. Each runs in its own transaction with its record.
+
+The same migrations, with the same numbers and names, build a PostgreSQL store: their
+SQL is adapted by ``lagebild.store.dialect``; only the full-text index (FTS5 here, a
+text-search GIN index there) and the case-insensitive name index are written twice.
 """
 
 from __future__ import annotations
@@ -10,10 +14,12 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-Migration = Callable[[sqlite3.Connection], None]
+from lagebild.store.dialect import Connection, dialect_of
+
+Migration = Callable[[Connection], None]
 
 
-def m001_articles(db: sqlite3.Connection) -> None:
+def m001_articles(db: Connection) -> None:
     """Pages, articles, their sources, rejections and the full-text index."""
     run_script(
         db,
@@ -59,6 +65,14 @@ def m001_articles(db: sqlite3.Connection) -> None:
             rejected_at TEXT NOT NULL,
             UNIQUE (source, sha256, reason)
         );
+        """,
+    )
+    if dialect_of(db) == "postgres":
+        run_script(db, POSTGRES_SEARCH)
+        return
+    run_script(
+        db,
+        """
         CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, lead, body,
             content='articles', content_rowid='seq',
@@ -82,7 +96,25 @@ def m001_articles(db: sqlite3.Connection) -> None:
     )
 
 
-def run_script(db: sqlite3.Connection, script: str) -> None:
+# PostgreSQL's full-text index: an expression index, so ``SELECT *`` from articles
+# stays the same on both engines. German articles are read with the 'german'
+# configuration (stemmed), others with 'simple'; the title weighs most, then the lead.
+POSTGRES_SEARCH = """
+CREATE FUNCTION articles_search_config(language TEXT) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE WHEN language = 'de' THEN 'german'::regconfig
+                      ELSE 'simple'::regconfig END $$;
+CREATE FUNCTION articles_search_doc(language TEXT, title TEXT, lead TEXT, body TEXT)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT setweight(to_tsvector(articles_search_config(language), coalesce(title, '')), 'A')
+              || setweight(to_tsvector(articles_search_config(language), coalesce(lead, '')), 'B')
+              || to_tsvector(articles_search_config(language), coalesce(body, '')) $$;
+CREATE INDEX articles_search ON articles
+    USING GIN (articles_search_doc(language, title, lead, body));
+"""
+
+
+def run_script(db: Connection, script: str) -> None:
     """Run SQL statements one by one inside the caller's transaction.
 
     ``executescript`` would commit first, so a failed migration could leave half a
@@ -98,7 +130,7 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
         db.execute(buffer)
 
 
-def m002_site_lines(db: sqlite3.Connection) -> None:
+def m002_site_lines(db: Connection) -> None:
     """Counts of short lines per site, for boilerplate learned across pages."""
     run_script(
         db,
@@ -113,7 +145,7 @@ def m002_site_lines(db: sqlite3.Connection) -> None:
     )
 
 
-def m003_dedup_signatures(db: sqlite3.Connection) -> None:
+def m003_dedup_signatures(db: Connection) -> None:
     """MinHash signatures of stored articles, so dedup resumes where it stopped."""
     run_script(
         db,
@@ -128,7 +160,7 @@ def m003_dedup_signatures(db: sqlite3.Connection) -> None:
     )
 
 
-def m004_entities(db: sqlite3.Connection) -> None:
+def m004_entities(db: Connection) -> None:
     """Entity mentions per article, and the entities the resolve stage groups them into.
 
     Mentions are written with their article; ``entity_id`` and the entity tables are
@@ -156,7 +188,6 @@ def m004_entities(db: sqlite3.Connection) -> None:
             mentions INTEGER NOT NULL,
             articles INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
         CREATE TABLE entity_roles (
             entity_id TEXT NOT NULL REFERENCES entities(id),
             role TEXT NOT NULL,
@@ -166,9 +197,15 @@ def m004_entities(db: sqlite3.Connection) -> None:
         CREATE INDEX entity_roles_entity ON entity_roles(entity_id);
         """,
     )
+    # Names are looked up ignoring case (entities.find_entity). In PostgreSQL, lower()
+    # under the C collation folds ASCII letters only, as SQLite's NOCASE does.
+    if dialect_of(db) == "postgres":
+        db.execute("CREATE INDEX entities_name ON entities(lower(name))")
+    else:
+        db.execute("CREATE INDEX entities_name ON entities(name COLLATE NOCASE)")
 
 
-def m005_quotes_timexes_events(db: sqlite3.Connection) -> None:
+def m005_quotes_timexes_events(db: Connection) -> None:
     """Quotes, time expressions and event frames per article; events merged across articles.
 
     Quotes, timexes and frames are written with their article. ``events`` is rewritten as
@@ -232,7 +269,7 @@ def m005_quotes_timexes_events(db: sqlite3.Connection) -> None:
     )
 
 
-def m006_stories(db: sqlite3.Connection) -> None:
+def m006_stories(db: Connection) -> None:
     """Stories and storylines, rewritten as a whole by each clustering run.
 
     Dedup signatures from before this migration used other shingles and never match the
@@ -268,7 +305,7 @@ def m006_stories(db: sqlite3.Connection) -> None:
     )
 
 
-def m007_run_state(db: sqlite3.Connection) -> None:
+def m007_run_state(db: Connection) -> None:
     """Flags that outlive a process: 'batch_pending' is set with every new page and cleared
     when the stages over the whole store have run, so a run killed in between is completed
     by the next one."""
@@ -293,12 +330,19 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
+def migrate(db: Connection) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    # In the write lock: on PostgreSQL, two processes creating it at once would collide.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
     applied: list[str] = []
     for version, migration in enumerate(MIGRATIONS, start=1):
         db.execute("BEGIN IMMEDIATE")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
+
+from lagebild.store.dialect import Connection
 
 # The speaker's entity: the mention a pronoun or role stands for, else the last resolved
 # mention inside the speaker span ("Der US-Sondergesandte Steve Witkoff").
@@ -24,13 +25,13 @@ UPDATE quotes SET entity_id = coalesce(
 """
 
 
-def link_speakers(db: sqlite3.Connection) -> None:
+def link_speakers(db: Connection) -> None:
     """Set each quote's speaker entity from the resolved mentions (in a transaction)."""
     db.execute(LINK_SPEAKERS)
 
 
 def quote_rows(
-    db: sqlite3.Connection,
+    db: Connection,
     *,
     entity_id: str | None = None,
     articles: list[str] | None = None,

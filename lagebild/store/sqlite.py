@@ -1,9 +1,14 @@
-"""The SQLite store: one file, WAL, one writer, one transaction per page.
+"""The store: one SQLite file (WAL, one writer), or a PostgreSQL database; one
+transaction per page.
 
 Pages are keyed by the SHA-256 of their bytes, so storing a page that is already
 there only records the new source. Everything a page yields (its raw bytes, the
 article, its source) is written in one transaction: a crash leaves the page either
 wholly stored or not at all.
+
+The same ``Store`` works on both engines: ``Store.open`` takes a file path or a
+``postgresql://`` URL, and the SQL is written once (``lagebild.store.dialect`` adapts it
+for PostgreSQL); only full-text search has a text per engine.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from lagebild.store import entities as entity_tables
 from lagebild.store import events as event_tables
 from lagebild.store import quotes as quote_tables
 from lagebild.store import stories as story_tables
+from lagebild.store.dialect import Connection, Row, dialect_of, is_postgres_url
 from lagebild.store.entities import EntityDetail
 from lagebild.store.migrations import migrate
 from lagebild.store.stories import ClusterInput, StorylineRow, StoryRow
@@ -99,21 +105,24 @@ def _now() -> str:
 
 
 class Store:
-    """A lagebild store in one SQLite file.
+    """A lagebild store in one SQLite file or a PostgreSQL database.
 
     >>> store = Store.open(":memory:")
     >>> store.counts()["articles"]
     0
     """
 
-    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+    def __init__(self, db: Connection, path: str) -> None:
         self.db = db
         self.path = path
+        self.dialect = dialect_of(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
-        """Open (and create or migrate) the store at ``path``."""
+        """Open (and create or migrate) the store at ``path``: a file or a PostgreSQL URL."""
         shown = str(path)
+        if is_postgres_url(shown):
+            return cls._open_postgres(shown, readonly=readonly)
         if readonly and shown != ":memory:" and not Path(shown).exists():
             raise StoreError(f"{shown}: no such store (run `lagebild ingest` first)")
         try:
@@ -136,6 +145,34 @@ class Store:
         db.row_factory = sqlite3.Row
         return cls(db, shown)
 
+    @classmethod
+    def _open_postgres(cls, url: str, *, readonly: bool) -> Store:
+        """Connect to a PostgreSQL store (migrating it unless ``readonly``)."""
+        from lagebild.store import postgres
+
+        where = postgres.shown(url)
+        try:
+            db = postgres.connect(url, readonly=readonly)
+        except ImportError:
+            raise StoreError(
+                f"{where}: a PostgreSQL store needs psycopg: pip install 'lagebild[postgres]'"
+            ) from None
+        except Exception as exc:  # psycopg.Error: the message says what went wrong
+            raise StoreError(f"{where}: cannot connect ({exc})".strip()) from None
+        try:
+            if readonly:
+                db.execute("SELECT count(*) FROM articles").fetchone()
+            else:
+                migrate(db)
+        except Exception as exc:  # psycopg.Error, e.g. no articles table: not a store
+            db.close()
+            if readonly:
+                raise StoreError(
+                    f"{where}: not a lagebild store (run `lagebild ingest` first)"
+                ) from None
+            raise StoreError(f"{where}: cannot set up the store ({exc})") from None
+        return cls(db, url)
+
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
@@ -147,7 +184,7 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Connection]:
         """One write transaction; everything in it is stored, or nothing is."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -207,7 +244,10 @@ class Store:
                 ),
             )
             self._insert_article(db, page.sha256, article, now)
-            db.execute("INSERT OR REPLACE INTO run_state VALUES ('batch_pending', '1')")
+            db.execute(
+                "INSERT INTO run_state VALUES ('batch_pending', '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
             if signature is not None:
                 db.execute(
                     "INSERT INTO dedup_signatures VALUES (?, ?, ?)",
@@ -229,7 +269,7 @@ class Store:
                 site, keys = site_lines
                 db.executemany(
                     "INSERT INTO site_lines VALUES (?, ?, 1) "
-                    "ON CONFLICT (site, key) DO UPDATE SET pages = pages + 1",
+                    "ON CONFLICT (site, key) DO UPDATE SET pages = site_lines.pages + 1",
                     [(site, key) for key in sorted(keys)],
                 )
             db.execute(
@@ -237,9 +277,7 @@ class Store:
             )
         return PutResult(article.id, new=True)
 
-    def _insert_article(
-        self, db: sqlite3.Connection, sha256: str, article: Article, now: str
-    ) -> None:
+    def _insert_article(self, db: Connection, sha256: str, article: Article, now: str) -> None:
         values: dict[str, Any] = {name: getattr(article, name) for name in SCALAR_FIELDS}
         values.update(
             {name: json.dumps(getattr(article, name), ensure_ascii=False) for name in LIST_FIELDS}
@@ -256,7 +294,7 @@ class Store:
         rows = self.db.execute(
             "SELECT * FROM (SELECT a.seq, a.id, a.published, s.hashvalues, s.shingles "
             "FROM dedup_signatures s JOIN articles a ON a.id = s.article_id "
-            "ORDER BY a.seq DESC LIMIT ?) ORDER BY seq",
+            "ORDER BY a.seq DESC LIMIT ?) AS recent ORDER BY seq",
             (limit,),
         )
         return [
@@ -416,7 +454,7 @@ class Store:
         return self._article(row) if row else None
 
     @staticmethod
-    def _article(row: sqlite3.Row) -> Article:
+    def _article(row: Row) -> Article:
         data: dict[str, Any] = {name: row[name] for name in SCALAR_FIELDS}
         data.update({name: json.loads(row[name]) for name in LIST_FIELDS})
         body = row["body"]
@@ -425,6 +463,8 @@ class Store:
 
     def search(self, query: str, *, limit: int = 20) -> list[tuple[Article, str]]:
         """Full-text search over titles, leads and bodies; articles with a snippet."""
+        if self.dialect == "postgres":
+            return self._search_postgres(query, limit)
         try:
             rows = self.db.execute(
                 "SELECT a.*, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip "
@@ -434,6 +474,27 @@ class Store:
             ).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot search for {query!r}: {exc}") from None
+        return [(self._article(row), str(row["snip"])) for row in rows]
+
+    def _search_postgres(self, query: str, limit: int) -> list[tuple[Article, str]]:
+        """Search with PostgreSQL's text search (migration m001 sets it up).
+
+        German articles are indexed with the 'german' configuration (stems: "Brücken"
+        finds "Brücke"), others with 'simple'; the typed words are looked up both ways,
+        every word must occur. The snippet is PostgreSQL's headline of the body.
+        """
+        words = re.sub(r"[\x00-\x1f\x7f]", " ", query)
+        rows = self.db.execute(
+            "SELECT a.*, ts_headline(articles_search_config(a.language), a.body, q.q, "
+            "'StartSel=[, StopSel=], MaxWords=12, MinWords=5, MaxFragments=1, "
+            'FragmentDelimiter=" … "\') AS snip '
+            "FROM articles a, (SELECT plainto_tsquery('german', ?) "
+            "|| plainto_tsquery('simple', ?) AS q) q "
+            "WHERE articles_search_doc(a.language, a.title, a.lead, a.body) @@ q.q "
+            "ORDER BY ts_rank(articles_search_doc(a.language, a.title, a.lead, a.body), q.q) "
+            "DESC, a.seq LIMIT ?",
+            (words, words, limit),
+        ).fetchall()
         return [(self._article(row), str(row["snip"])) for row in rows]
 
     def rejections(self) -> list[dict[str, str]]:
@@ -479,7 +540,7 @@ class Store:
         return int(row[0] or 0)
 
 
-def _insert_annotations(db: sqlite3.Connection, article_id: str, found: Annotations) -> None:
+def _insert_annotations(db: Connection, article_id: str, found: Annotations) -> None:
     """Write one article's mentions, quotes, time expressions and event frames."""
     db.executemany(
         "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
@@ -525,7 +586,7 @@ def _quote_extras(quote: Quote) -> tuple[str | None, int | None]:
     return (channel if isinstance(channel, str) else None), start
 
 
-def _signature(row: sqlite3.Row) -> Signature:
+def _signature(row: Row) -> Signature:
     """A dedup signature read back from its little-endian bytes."""
     values = np.frombuffer(row["hashvalues"], dtype="<u4").astype(np.uint32)
     return Signature(values, int(row["shingles"]))

@@ -8,12 +8,12 @@ and the ``stories`` and ``storylines`` tables in one transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lagebild.model import Story, Storyline
+from lagebild.store.dialect import Connection, Row
 
 
 @dataclass
@@ -48,18 +48,21 @@ class StorylineRow:
     articles: int
 
 
-def cluster_inputs(db: sqlite3.Connection) -> Iterator[ClusterInput]:
+def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
     """Canonical articles (no copies) in publication order, undated ones last."""
     names: dict[str, list[str]] = {}
     for article_id, name in db.execute(
         "SELECT m.article_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id "
-        "GROUP BY m.article_id, e.id ORDER BY m.article_id, count(*) DESC"
+        # Ties by entity id: the order SQLite leaves them in, spelled out for PostgreSQL.
+        "GROUP BY m.article_id, e.id ORDER BY m.article_id, count(*) DESC, e.id"
     ):
         names.setdefault(article_id, []).append(name)
     rows = db.execute(
         "SELECT id, title, lead, body, coalesce(published, published_inferred) AS day, language "
         "FROM articles WHERE duplicate_of IS NULL "
-        "ORDER BY day IS NULL, day, seq"
+        # The expression, not its alias, in "IS NULL": PostgreSQL reads a name inside an
+        # ORDER BY expression as a table column.
+        "ORDER BY coalesce(published, published_inferred) IS NULL, day, seq"
     )
     for row in rows:
         text = "\n\n".join(part for part in (row["lead"], row["body"]) if part)
@@ -74,7 +77,7 @@ def cluster_inputs(db: sqlite3.Connection) -> Iterator[ClusterInput]:
 
 
 def write_stories(
-    db: sqlite3.Connection,
+    db: Connection,
     story_of: dict[str, str],
     storyline_of: dict[str, str],
     stories: list[StoryRow],
@@ -120,7 +123,7 @@ def write_stories(
 
 
 def story_rows(
-    db: sqlite3.Connection, *, storyline: str | None = None, limit: int | None = None
+    db: Connection, *, storyline: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Stories, latest first, optionally of one storyline."""
     sql = "SELECT * FROM stories"
@@ -135,7 +138,7 @@ def story_rows(
     return [_decoded(row) for row in db.execute(sql, params)]
 
 
-def storyline_rows(db: sqlite3.Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
+def storyline_rows(db: Connection, *, limit: int | None = None) -> list[dict[str, Any]]:
     """Storylines, latest first."""
     sql = "SELECT * FROM storylines ORDER BY end DESC, articles DESC, id"
     params: list[Any] = [] if limit is None else [limit]
@@ -151,7 +154,7 @@ _BY_ID = {
 }
 
 
-def row_by_id(db: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
+def row_by_id(db: Connection, table: str, row_id: str) -> dict[str, Any] | None:
     """One story or storyline (``table`` 'stories' or 'storylines') by id, or None."""
     sql = _BY_ID.get(table)
     if sql is None:
@@ -160,7 +163,7 @@ def row_by_id(db: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any]
     return _decoded(row) if row is not None else None
 
 
-def story_articles(db: sqlite3.Connection, column: str, value: str) -> list[dict[str, Any]]:
+def story_articles(db: Connection, column: str, value: str) -> list[dict[str, Any]]:
     """The articles of a story or storyline (``column`` 'story' or 'storyline'), by date."""
     if column not in ("story", "storyline"):
         raise ValueError(f"not a story column: {column!r}")
@@ -173,7 +176,7 @@ def story_articles(db: sqlite3.Connection, column: str, value: str) -> list[dict
     return [dict(row) for row in rows]
 
 
-def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+def _decoded(row: Row) -> dict[str, Any]:
     data = dict(row)
     data["names"] = json.loads(data["names"])
     return data

@@ -26,6 +26,8 @@ from urllib.parse import quote
 
 from lagebild.model import Article
 from lagebild.store import Store, StoreError
+from lagebild.store.dialect import is_postgres_url
+from lagebild.store.postgres import shown as postgres_shown
 
 T = TypeVar("T")
 
@@ -68,6 +70,12 @@ def open_readonly(path: str, *, timeout_s: float | None = None) -> sqlite3.Conne
 
 def check_store(path: str) -> None:
     """Fail early, with a message naming the file, if ``path`` is no lagebild store."""
+    if is_postgres_url(path):
+        # The web's queries use SQLite's functions (FTS5, user functions); not ported yet.
+        raise StoreError(
+            f"{postgres_shown(path)}: the web UI and API (`lagebild serve`) read SQLite "
+            "stores only; serving a PostgreSQL store is not supported"
+        )
     if not Path(path).is_file():
         raise StoreError(f"{path}: no such store (run `lagebild ingest` first)")
     try:
