@@ -329,6 +329,8 @@ def test_pg_read_commands_answer_as_on_sqlite(ingested: Stores, server: Server) 
         assert _cli_json([*command, "--db", pg]) == _cli_json([*command, "--db", lite]), command
     stats_pg = _cli_json(["stats", "--json", "--db", pg])
     stats_lite = _cli_json(["stats", "--json", "--db", lite])
+    assert stats_pg["db_bytes"] > 100_000  # pg_database_size, not a file that is not there
+    assert "@" in stats_pg["db"] and stats_pg["db"].startswith("postgresql://")
     for key in ("db", "db_bytes"):  # where the store is, and its size on disk
         stats_pg.pop(key), stats_lite.pop(key)
     assert stats_pg == stats_lite
@@ -394,3 +396,11 @@ def test_pg_concurrent_writers_take_turns(pg_url: str) -> None:
     with Store.open(pg_url, readonly=True) as store:
         counts = store.counts()
     assert counts["articles"] == 10 and counts["sources"] == 80
+
+
+def test_messages_never_show_the_password() -> None:
+    from lagebild.store import postgres
+
+    shown = postgres.shown("postgresql://lagebild:s3cret@db.example:5433/news")
+    assert "s3cret" not in shown
+    assert shown == "postgresql://lagebild@db.example:5433/news"

@@ -130,20 +130,16 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
         counts = store.counts()
         counts["schema_version"] = store.schema_version()
         counts["rejections_list"] = store.rejections()
+        counts["db"] = store.where
+        counts["db_bytes"] = store.size_bytes()
     finally:
         store.close()
-    counts["db"] = db_path
-    counts["db_bytes"] = sum(
-        Path(db_path + suffix).stat().st_size
-        for suffix in ("", "-wal")
-        if Path(db_path + suffix).exists()
-    )
     if as_json:
         print_json(counts)
         return
     out = console()
     table = Table(
-        "", "", show_header=False, title=f"lagebild store {db_path}", title_justify="left"
+        "", "", show_header=False, title=f"lagebild store {counts['db']}", title_justify="left"
     )
     for key in (
         "articles",

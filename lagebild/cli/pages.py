@@ -50,6 +50,7 @@ def ingest_cmd(
       lagebild ingest archive/ --db news.sqlite --workers 2
     """
     store = open_store(db_path)
+    where = store.where  # a PostgreSQL URL is shown without its password
     try:
         summary = _run_ingest(list(paths), store, quiet=quiet or as_json, workers=workers)
     finally:
@@ -57,7 +58,7 @@ def ingest_cmd(
     if as_json:
         print_json(summary.as_dict())
     else:
-        _print_summary(summary, db_path)
+        _print_summary(summary, where)
     if summary.rejected:
         raise SystemExit(EXIT_REJECTED)
 
@@ -88,12 +89,12 @@ def _run_ingest(paths: list[str], store: Store, *, quiet: bool, workers: int | N
         return ingest(paths, store, workers=workers, on_page=lambda _source: progress.advance(task))
 
 
-def _print_summary(summary: Summary, db_path: str) -> None:
+def _print_summary(summary: Summary, where: str) -> None:
     out = console()
     out.print(
         f"[bold]{summary.stored}[/bold] stored, [bold]{summary.known}[/bold] already stored, "
         f"[bold]{len(summary.rejected)}[/bold] rejected, {len(summary.skipped)} skipped "
-        f"-> {db_path}"
+        f"-> {where}"
     )
     if summary.rejected:
         table = Table("source", "reason", "detail", title="rejected", title_justify="left")

@@ -177,6 +177,23 @@ class Store:
         """Close the connection."""
         self.db.close()
 
+    @property
+    def where(self) -> str:
+        """The store's name for messages: the file, or the URL without its password."""
+        if self.dialect == "postgres":
+            from lagebild.store import postgres
+
+            return postgres.shown(self.path)
+        return self.path
+
+    def size_bytes(self) -> int:
+        """Bytes the store takes: the file and its write-ahead log, or the database."""
+        if self.dialect == "postgres":
+            row = self.db.execute("SELECT pg_database_size(current_database())").fetchone()
+            return int(row[0]) if row else 0
+        files = (Path(self.path + suffix) for suffix in ("", "-wal"))
+        return sum(f.stat().st_size for f in files if f.exists())
+
     def __enter__(self) -> Store:
         return self
 
