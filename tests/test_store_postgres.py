@@ -11,14 +11,13 @@ give the same exported contract JSON, and the same answers from every read comma
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -34,6 +33,8 @@ from lagebild.pipeline import ingest
 from lagebild.store import Store, StoreError
 from lagebild.store.migrations import MIGRATIONS, migrate
 from tests.conftest import EXAMPLES, SEEDS
+from tests.test_store import _article as sqlite_article
+from tests.test_store import _page
 
 DSN_ENV = "LAGEBILD_TEST_POSTGRES"
 REQUIRE_ENV = "LAGEBILD_REQUIRE_POSTGRES"
@@ -142,34 +143,11 @@ def copies(ingested: Stores, server: Server, tmp_path: Path) -> Iterator[tuple[s
         server.drop(name)
 
 
-def _page(text: str = "Politik\n\nEin Titel\n\nText.", source: str = "a.txt") -> Page:
-    raw = text.encode()
-    return Page(
-        source=source, raw=raw, text=text, kind="text", sha256=hashlib.sha256(raw).hexdigest()
-    )
-
-
 def _article(page: Page) -> Article:
-    return Article(
-        id=page.sha256[:16],
-        source=page.source,
-        title="Straßenbahn fährt wieder",
-        kicker="Köln",
-        lead="Ein kurzer Vorspann.",
-        body=["Erster Absatz mit «Zitat» über die Brücken.", "Zweiter Absatz mit 100 % Text."],
-        subheadings=["Zwischentitel"],
-        published="2026-03-12T09:47",
-        section="Regional",
-        outlet="example.de",
-        agencies=["dpa", "AFP"],
-        dateline="Köln",
-        authors=["kmr"],
-        captions=["Eine Bahn."],
-        photo_credits=["Anna Bild/dpa"],
-        tags=["Köln", "Verkehr"],
-        related_headlines=["Anderes Thema."],
-        language="de",
-    )
+    # The SQLite tests' article, with a German plural for stemming and a literal % sign
+    # (psycopg reads % as a placeholder).
+    body = ["Erster Absatz mit «Zitat» über die Brücken.", "Zweiter Absatz mit 100 % Text."]
+    return replace(sqlite_article(page), body=body)
 
 
 def _export(location: str, fmt: str = "json", options: ExportOptions | None = None) -> bytes:
