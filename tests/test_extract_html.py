@@ -287,3 +287,20 @@ def test_extract_html_contract_shape() -> None:
     assert isinstance(data["body"], str) and "\n\n" in data["body"]
     for key in ("agencies", "authors", "captions", "photo_credits", "tags", "subheadings"):
         assert isinstance(data[key], list)
+
+
+@pytest.mark.parametrize("control", ["\x1f", "\x01", "\x0b"])
+def test_extract_html_control_character_after_a_line_break(control: str) -> None:
+    # lxml keeps such characters from the HTML but refuses them when text is set, so
+    # reading <br> as a line break must not write into the tree (found by fuzzing).
+    html = f"<html><head><title>der</title></head><body><div>der.<br>{control}.</body></html>"
+    with pytest.raises(Rejected) as rejected:
+        extract_html(html, article_id="a", source="a.html")
+    assert rejected.value.reason is Reason.NO_ARTICLE
+    words = "Die Stadt baut am Fluss eine neue Brücke für Radfahrer und Fußgänger."
+    html = (
+        f"<html><head><title>Brücke</title></head><body><article><p>{words} {words}<br>"
+        f"{control}Die Arbeiten beginnen im Mai und dauern zwei Jahre.</p></article></body></html>"
+    )
+    article = extract_html(html, article_id="b", source="b.html")
+    assert any("Die Arbeiten beginnen im Mai" in paragraph for paragraph in article.body)

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
@@ -205,10 +206,21 @@ def _append(blocks: list[Block], text: str, heading: int = 0) -> None:
 
 
 def _block_text(element: HtmlElement) -> str:
-    """Text of a block with <lb/> kept as line breaks and other whitespace collapsed."""
-    for lb in element.iter("lb"):
-        lb.tail = "\n" + (lb.tail or "")
-    lines = [" ".join(line.split()) for line in _text(element).split("\n")]
+    """Text of a block with <lb/> kept as line breaks and other whitespace collapsed.
+
+    The tree is only read: lxml refuses to set text holding control characters that it
+    took from the page, so writing the breaks into it fails on such pages.
+    """
+    pieces: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        if event == "start":
+            if node.tag == "lb":
+                pieces.append("\n")
+            if node.text and isinstance(node.tag, str):
+                pieces.append(node.text)
+        elif node is not element and node.tail:
+            pieces.append(node.tail)
+    lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
     return "\n".join(line for line in lines if line)
 
 

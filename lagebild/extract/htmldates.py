@@ -41,6 +41,7 @@ from lagebild.extract.dates import find_dates
 
 # The text reaches the parser decoded: it is told UTF-8 so a page's <meta charset> is ignored.
 _PARSER = HTMLParser(encoding="utf-8", remove_comments=True)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ISO_RE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)([.,]\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
 )
@@ -284,6 +285,9 @@ def parse_html(html: str) -> HtmlElement | None:
     """
     if not html.strip():
         return None
+    # Control characters are never page text, and lxml refuses to set text holding
+    # them, which made trafilatura drop a whole page over one stray byte.
+    html = _CONTROL_CHARS.sub("", html)
     try:
         tree = document_fromstring(html.encode("utf-8", errors="replace"), parser=_PARSER)
     except (ValueError, TypeError, SyntaxError):
