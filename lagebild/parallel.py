@@ -14,6 +14,9 @@ model once, on its first page.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,11 +39,37 @@ from lagebild.pipeline import (
 )
 from lagebild.store import Store
 
+# How often a worker checks that its parent is still there (seconds).
+PARENT_CHECK_S = 1.0
 # Pages in flight per worker and per trip: enough to keep the workers busy while the
 # main process dedups and writes, few enough that memory does not grow with the input.
 IN_FLIGHT_PER_WORKER = 8
 
 Extracted = tuple[Work | None, Rejected | None, str]
+
+
+def init_worker() -> None:
+    """Worker initializer: one maths-library thread, and an end when the parent is gone.
+
+    Each worker is one process per core already; OpenBLAS would start a thread per core
+    in each of them too, and the workers' threads then fight over the cores (ingest on
+    two workers ran at half the speed of the same work with one thread each).
+
+    A worker waits on its task queue, whose write end every worker holds too, so when
+    ingest is killed (SIGKILL, out of memory) its workers would wait forever, each with
+    a model in memory. A daemon thread notices the new parent id and ends the worker.
+    """
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    threadpool_limits(limits=1)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lagebild-parent-watch", daemon=True).start()
 
 
 def read_and_extract(candidate: Candidate) -> Extracted:
@@ -67,6 +96,45 @@ def annotate(work: Work) -> Annotations | Rejected:
     return work.annotations or Annotations()
 
 
+def take_extracted(run: Run, summary: Summary, source: str, extracted: Extracted) -> Work | None:
+    """Main process: a page back from ``read_and_extract``, through site noise and dedup.
+
+    Pages must come in input order (the stages carry state from page to page). Returns
+    the work to annotate, or None when the page was rejected or is stored already. Also
+    used by ``lagebild.batch``, whose workers run the same two entry points.
+    """
+    work, rejection, sha256 = extracted
+    store = run.store
+    if work is None:
+        assert rejection is not None
+        reject(rejection, sha256, store, summary)
+        return None
+    if store.known(sha256):
+        store.add_source(sha256, work.page.source)
+        summary.known += 1
+        return None
+    try:
+        main_stages(run, work)
+    except Rejected as stopped:
+        reject(stopped.for_source(source), sha256, store, summary)
+        return None
+    except Exception as exc:  # a bug on one page must not end the batch
+        reject(internal_error(exc, source), sha256, store, summary)
+        return None
+    return work
+
+
+def take_annotated(
+    work: Work, result: Annotations | Rejected, store: Store, summary: Summary
+) -> None:
+    """Main process: store a page whose annotations came back, or record its rejection."""
+    if isinstance(result, Rejected):
+        reject(result, work.page.sha256, store, summary)
+        return
+    work.annotations = result
+    store_work(work, store, summary)
+
+
 def ingest_parallel(
     paths: list[str],
     store: Store,
@@ -82,39 +150,21 @@ def ingest_parallel(
     context = multiprocessing.get_context("spawn")
     extracting: deque[tuple[Candidate, Future[Extracted]]] = deque()
     annotating: deque[tuple[Work, Future[Annotations | Rejected]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_worker
+    ) as pool:
 
         def after_extract() -> None:
             candidate, future = extracting.popleft()
-            work, rejection, sha256 = future.result()
             if on_page is not None:
                 on_page(candidate.source)
-            if work is None:
-                assert rejection is not None
-                reject(rejection, sha256, store, summary)
-                return
-            if store.known(sha256):
-                store.add_source(sha256, work.page.source)
-                summary.known += 1
-                return
-            try:
-                main_stages(run, work)
-            except Rejected as stopped:
-                reject(stopped.for_source(candidate.source), sha256, store, summary)
-                return
-            except Exception as exc:  # a bug on one page must not end the batch
-                reject(internal_error(exc, candidate.source), sha256, store, summary)
-                return
-            annotating.append((work, pool.submit(annotate, work)))
+            work = take_extracted(run, summary, candidate.source, future.result())
+            if work is not None:
+                annotating.append((work, pool.submit(annotate, work)))
 
         def after_annotate() -> None:
             work, future = annotating.popleft()
-            result = future.result()
-            if isinstance(result, Rejected):
-                reject(result, work.page.sha256, store, summary)
-                return
-            work.annotations = result
-            store_work(work, store, summary)
+            take_annotated(work, future.result(), store, summary)
 
         for item in find_pages(paths):
             if isinstance(item, Skipped):

@@ -288,3 +288,53 @@ def test_reliability_crash_during_batch_stages_is_completed_by_the_next_run(
         ingest([str(folder)], store)  # the restart
         found = sorted(tuple(r) for r in store.db.execute("SELECT name, type FROM entities"))
     assert found == expected
+
+
+def _children_of(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc")
+def test_reliability_workers_exit_when_ingest_is_killed(tmp_path: Path) -> None:
+    # A worker blocks on its task queue; the queue's write end lives in every worker too,
+    # so without a watch on the parent the workers of a killed ingest wait forever.
+    folder = tmp_path / "pages"
+    make_pages(folder, 400)
+    db = tmp_path / "store.sqlite"
+    process = subprocess.Popen([*_ingest_cmd(folder, db), "--workers", "2"], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while time.monotonic() < deadline and (len(workers) < 2 or _articles_now(db) < 5):
+            workers = {p for p in _children_of(process.pid) if _alive(p)}
+            if process.poll() is not None:
+                pytest.fail("ingest ended before it could be killed")
+            time.sleep(0.05)
+        assert len(workers) >= 2, "ingest started no workers"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.2)
+    left = [p for p in workers if _alive(p)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers {left} outlived their killed parent"

@@ -7,7 +7,7 @@ its commands to the one group in ``app``.
 
 from __future__ import annotations
 
-from lagebild.cli import annotate, browse, measure, pages, situation, web
+from lagebild.cli import annotate, batch, browse, measure, pages, situation, web
 from lagebild.cli.app import main
 
-__all__ = ["annotate", "browse", "main", "measure", "pages", "situation", "web"]
+__all__ = ["annotate", "batch", "browse", "main", "measure", "pages", "situation", "web"]
