@@ -156,6 +156,9 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         "rejected": len(summary.rejected),
         "rejected_by_reason": dict(summary.reasons()),
         "stage_seconds": {name: round(s, 2) for name, s in summary.seconds.items()},
+        # CPU seconds of the writer and of the workers: how busy each side kept its core.
+        "cpu_seconds_main": _cpu_seconds(resource.RUSAGE_SELF),
+        "cpu_seconds_workers": _cpu_seconds(resource.RUSAGE_CHILDREN),
         "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
         "peak_rss_workers_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
         "store_bytes": size,
@@ -198,6 +201,12 @@ def _run_in_process(data_dir: Path, n: int, workers: int) -> dict[str, Any]:
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def _cpu_seconds(who: int) -> float:
+    """User and system CPU seconds so far."""
+    usage = resource.getrusage(who)
+    return round(usage.ru_utime + usage.ru_stime, 1)
 
 
 def _peak_rss_mb(who: int) -> float:
