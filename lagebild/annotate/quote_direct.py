@@ -5,9 +5,12 @@ Not every pair of quotation marks holds speech: names ("die „Guardia Civil“"
 same way. A marked span is
 
 * **direct** when it stands as a sentence of its own or after a colon ("sagte er:
-  «...»"), or when a cue follows it ("«...», sagte er" / "„...“, so X");
+  «...»", but not "(Motto: «...»)"), or when a cue follows it ("«...», sagte er" /
+  "„...“, so X", but not "„...“, so heißt das Projekt");
 * **partial** when it is embedded in a sentence of the narrator's ("seien «produktiv und
-  konstruktiv» gewesen"), unless it looks like a name or title;
+  konstruktiv» gewesen"), unless it looks like a name or title; a capitalised label is
+  partial after a labelling verb ("bezeichnete den Plan als „Wortbruch“", "sprach von
+  „Panikverkäufen“"), with the labeller as speaker;
 * nothing otherwise.
 
 The speaker of a direct quotation is read off its cue, after the closing mark (", sagte
@@ -28,7 +31,12 @@ from __future__ import annotations
 import re
 
 from lagebild.annotate.quote_features import span_features
-from lagebild.annotate.quote_lexicon import CUE_FORMS, is_reporting_subjunctive
+from lagebild.annotate.quote_lexicon import (
+    CUE_FORMS,
+    LABEL_VERBS,
+    SPEAK_OF,
+    is_reporting_subjunctive,
+)
 from lagebild.annotate.quote_marks import MarkedSpan, find_marked_spans
 from lagebild.annotate.quote_model import LinearModel
 from lagebild.annotate.quote_tokens import TokenText
@@ -46,17 +54,22 @@ TITLE_WORDS = frozenset(
     Theaterstück Stück Oper Musical Show Spiel Mission Sonde Rakete Plan Gesetz Abkommen
     Vertrag Studie Report Bericht Aufschrift Überschrift Schlagzeile Hashtag Kürzel
     Spitzname Beinamen Beiname Codename Tarnname Logo Label Verlag Band Kolumne
-    Rubrik Unternehmen Konzern Gesellschaft Initiative Verband Netzwerk Plattform""".split()
+    Rubrik Unternehmen Konzern Gesellschaft Initiative Verband Netzwerk Plattform
+    laut""".split()
 )
 # Words that may stay lower-case inside a name ("Koalition der Willigen", "Bol d'or").
 NAME_GLUE = frozenset(
     """der die das des den dem und für von vom zur zum zu im in am an auf of the and for
     de la le les el los y a an on with to & mit um ohne gegen bei über unter aus nach vor
-    e.V""".split()
+    du di da del della van e.V""".split()
 )
 # An embedded span of at most this many words that starts with a capital is a name:
 # on the quotation corpus's train part this removed 120 false and 31 true direct hits.
 NAME_MAX_WORDS = 4
+# Verbs after "so" that name rather than quote ("„X“, so heißt das Projekt").
+NAMING_VERBS = frozenset("heißt hieß heißen hießen lautet lautete lauten nennt nennen".split())
+# Articles between the frame word and the marks: "als einen „Akt der Willkür“".
+ARTICLES = frozenset("ein eine einen einem einer".split())
 ENGLISH = frozenset("the of and for with is are you we this that it".split())
 WORD_RE = re.compile(r"\w[\w'’.-]*")
 
@@ -70,7 +83,8 @@ def _looks_like_name(inner: str) -> bool:
         return True
     if len(words) <= 4 and any(ch.isdigit() for ch in inner):
         return True
-    content = [w for w in words if w.lower() not in NAME_GLUE]
+    # Ordinals and numbers belong to names too: "2. Deutscher Klimakongress".
+    content = [w for w in words if w.lower() not in NAME_GLUE and not w.isdigit()]
     return len(words) > 1 and bool(content) and all(w[0].isupper() for w in content)
 
 
@@ -101,6 +115,8 @@ class DirectRules:
         sent = doc.sentences[doc.sentence_of(doc.tokens[i].start)]
         word = doc.tokens[i].text
         if word == "so":
+            if i + 1 < len(doc.tokens) and doc.tokens[i + 1].text in NAMING_VERBS:
+                return None  # "„Wikiasari“, so heißt ein Projekt": a name, not a cue
             return "so", self.finder.noun_phrase(i + 1, sent.last), doc.tokens[i].start
         cue = cue_at(doc, i, sent.last)
         if cue is not None and not CUE_FORMS[word].participle:
@@ -120,18 +136,12 @@ class DirectRules:
             cue = cue_at(doc, v, last + 1)
             if cue is None:
                 continue
-            verb = v
-            if CUE_FORMS[doc.tokens[v].text].participle:
-                verb = next(
-                    (a for a in range(first, v) if doc.tokens[a].text in ("hat", "hatte", "habe")),
-                    v,
-                )
-            speaker = self.finder.subject_before(first, verb) or self.finder.subject_after(
-                verb + 1, last
-            )
-            return cue, speaker, doc.tokens[v].start
-        # No speech verb ("Und weiter:"): a subject if a verb follows it ("X warnt:").
+            return cue, self.finder.cue_subject(first, v, last), doc.tokens[v].start
+        # No speech verb ("Und weiter:"): a subject if a verb follows it ("X warnt:",
+        # "Er fuhr fort:").
         phrase = self.finder.noun_phrase(first, last) if first < last else None
+        if phrase is None and first + 1 < last and doc.tokens[first].text in ("Er", "Sie"):
+            phrase = SpeakerSpan(first, first + 1, doc.tokens[first].start, doc.tokens[first].end)
         if phrase is not None and phrase.last < last:
             nxt = doc.tokens[phrase.last].text
             if nxt.islower() and nxt not in PREPOSITIONS:
@@ -159,6 +169,8 @@ class DirectRules:
             if before.endswith(":"):
                 first = doc.token_at(sent_open.start)
                 colon = doc.token_at(span.open) - 1
+                if self._titled(first, colon):
+                    return None
                 found = self._cue_before(first, colon)
                 return Candidate(
                     span.inner_start,
@@ -172,6 +184,12 @@ class DirectRules:
             if before == "" and _looks_like_name(inner) and not whole:
                 return None
             return Candidate(span.inner_start, span.inner_end, "direct", inherit=True)
+        if self.labelled(span):
+            return self.partial(span)
+        k = doc.token_at(span.open)
+        if k >= 2 and doc.tokens[k - 1].text == "Worten" and doc.tokens[k - 2].text != "in":
+            # "Mit den Worten „...“, richtete er ...": the words are quoted whole.
+            return Candidate(span.inner_start, span.inner_end, "direct", inherit=True)
         if _looks_like_name(inner):
             return None
         k = doc.token_at(span.open) - 1
@@ -183,14 +201,45 @@ class DirectRules:
             return None  # "die Raumfähre „Discovery“", "laut „tagesschau.de“"
         return self.partial(span)
 
+    def _titled(self, first: int, colon: int) -> bool:
+        """Whether the words before a colon announce a title, not speech: "(Motto: „...“)",
+        "(Überschrift auf ihrer Homepage: „...“)"."""
+        tokens = self.doc.tokens
+        start = next((j for j in range(colon - 1, first - 1, -1) if tokens[j].text == "("), None)
+        window = range(start + 1, colon) if start is not None else range(colon - 3, colon)
+        return any(j >= first and tokens[j].text in TITLE_WORDS for j in window)
+
+    def labelled(self, span: MarkedSpan) -> bool:
+        """Whether the span is the label someone gives: "bezeichnete X als „Wortbruch“",
+        "sprach von einer „Katastrophe“" (a capitalised noun the name rule would drop)."""
+        tokens = self.doc.tokens
+        sent = self.doc.sentences[self.doc.sentence_of(span.open)]
+        k = self.doc.token_at(span.open) - 1
+        while k > sent.first and tokens[k].text in ARTICLES:
+            k -= 1
+        if k <= sent.first or tokens[k].text not in ("als", "von"):
+            return False
+        verbs = LABEL_VERBS if tokens[k].text == "als" else SPEAK_OF
+        return any(tokens[j].text in verbs for j in range(sent.first, sent.last))
+
     def partial(self, span: MarkedSpan) -> Candidate:
         """The span as a partial quotation, with the cue of its own clause if it has one."""
         doc = self.doc
         sent_open = doc.sentences[doc.sentence_of(span.open)]
         first = doc.token_at(sent_open.start)
-        own_cue, own_speaker, own_start = self._cue_before(first, doc.token_at(span.open))
+        opening = doc.token_at(span.open)
+        own_cue, own_speaker, own_start = self._cue_before(first, opening)
         if own_cue is None:
             own_speaker = None  # a subject without a speech verb is no speaker of the words
+            label = next(
+                (j for j in range(first, opening) if doc.tokens[j].text in LABEL_VERBS), None
+            )
+            if label is not None and self.labelled(span):
+                # "X bezeichnete den Plan als „Wortbruch“": the labeller chose the word.
+                own_speaker = self.finder.subject_before(first, label) or self.finder.subject_after(
+                    label + 1, opening
+                )
+                own_cue, own_start = doc.tokens[label].text, doc.tokens[label].start
         return Candidate(
             span.inner_start,
             span.inner_end,
@@ -233,7 +282,8 @@ def find_direct(
             continue
         cand = rules.classify(span)
         if model is not None or trace is not None:
-            feats = span_features(doc, span, cand.kind if cand is not None else None)
+            kind = cand.kind if cand is not None else None
+            feats = span_features(doc, span, kind, finder.mentions, rules.labelled(span))
             if trace is not None:
                 trace.append((feats, cand if cand is not None else rules.partial(span)))
             if model is not None:

@@ -15,6 +15,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lagebild.annotate.quote_lexicon import (
     CUE_FORMS,
     SUBJUNCTIVE_II,
@@ -23,6 +25,7 @@ from lagebild.annotate.quote_lexicon import (
 )
 from lagebild.annotate.quote_marks import MarkedSpan
 from lagebild.annotate.quote_tokens import Sentence, TokenText
+from lagebild.model import Mention
 
 # Words that mark the speaker's own voice: only someone quoted says "ich" or "uns".
 FIRST_PERSON = frozenset("ich wir mich mir uns unser unsere unseren unserem meine mein du".split())
@@ -37,8 +40,18 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f"{edges[-1]}+"
 
 
-def span_features(doc: TokenText, span: MarkedSpan, rule_kind: str | None) -> list[str]:
-    """Features of one top-level marked span; ``rule_kind`` is what the rules made of it."""
+def span_features(
+    doc: TokenText,
+    span: MarkedSpan,
+    rule_kind: str | None,
+    mentions: Sequence[Mention] = (),
+    labelled: bool = False,
+) -> list[str]:
+    """Features of one top-level marked span; ``rule_kind`` is what the rules made of it.
+
+    ``mentions`` are the NER mentions of the text (a span the tagger calls a name is
+    nobody's words); ``labelled`` says the span is a label someone gives ("bezeichnete X
+    als „Wortbruch“")."""
     text = doc.text
     tokens = doc.tokens
     inner = text[span.inner_start : span.inner_end]
@@ -88,6 +101,16 @@ def span_features(doc: TokenText, span: MarkedSpan, rule_kind: str | None) -> li
         feats.append("sent_konj")
     if after >= sent.last - 1:
         feats.append("sent_end")
+    if labelled:
+        feats.append("labelled")
+    shared = sum(
+        max(0, min(m.end, span.inner_end) - max(m.start, span.inner_start))
+        for m in mentions
+        if m.start < span.inner_end and span.inner_start < m.end
+    )
+    if shared:
+        size = span.inner_end - span.inner_start
+        feats.append("ner_all" if shared * 5 >= size * 4 else "ner_part")
     if len(sentence_words) - len(outside) >= len(sentence_words) * 0.8:
         feats.append("fills_sentence")
     return feats
@@ -130,6 +153,11 @@ def sentence_features(
             feats.append(f"cue={CUE_FORMS[w].lemma}")
         if w == "," and i + 1 < len(words):
             feats.append(f"comma={words[i + 1].lower()}")
+    # A Konjunktiv in the first clause carries the sentence ("Er sei ..."); one only
+    # after a comma may sit in a relative clause of the narrator's sentence.
+    first_clause = next((i for i, w in enumerate(words) if w in ",;:"), len(words))
+    if any(is_subjunctive(w) for w in words[:first_clause]):
+        feats.append("k1_main")
     if seen & REPORTATIVE:
         feats.append("reportative")
     if seen & FIRST_PERSON:

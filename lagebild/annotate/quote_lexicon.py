@@ -24,11 +24,16 @@ import simplemma
 
 @dataclass(frozen=True)
 class CueVerb:
-    """A speech verb form: its lemma, its separable particle (or None), participle or not."""
+    """A speech verb form: its lemma, its separable particle (or None), participle or not.
+
+    ``others`` are further particles the same form takes in other verbs ("gab" is
+    "gab bekannt", "gab an" and "gab zu"); :func:`particles` lists them all.
+    """
 
     lemma: str
     particle: str | None
     participle: bool = False
+    others: tuple[str, ...] = ()
 
 
 # Weak (regular) speech verbs as "stem particle": forms are generated.
@@ -121,6 +126,22 @@ def _build() -> dict[str, CueVerb]:
     # Weak-table misfires: nouns and function words that happen to look like a form.
     for word in ("meine", "meinen", "post"):
         forms.pop(word, None)
+    # One form, several separable verbs: "gab" is the finite form of "bekanntgeben",
+    # "angeben" and "zugeben"; setdefault kept the first, so record the other particles.
+    for line in STRONG:
+        lemma, particle, *rest = line.split()
+        for form in rest[:-2] + rest[-1:]:
+            verb = forms.get(form)
+            if (
+                particle != "-"
+                and verb is not None
+                and verb.particle is not None
+                and particle != verb.particle
+                and particle not in verb.others
+            ):
+                forms[form] = CueVerb(
+                    verb.lemma, verb.particle, verb.participle, (*verb.others, particle)
+                )
     return forms
 
 
@@ -131,6 +152,30 @@ def cue_verb(word: str) -> CueVerb | None:
     """The speech verb a word form is, or None; case-sensitive, so "Angaben" is no verb."""
     return CUE_FORMS.get(word)
 
+
+def particles(verb: CueVerb) -> tuple[str, ...]:
+    """Every separable particle a cue form may need ("gab" -> bekannt, an, zu)."""
+    return (verb.particle, *verb.others) if verb.particle is not None else ()
+
+
+def _label_forms() -> frozenset[str]:
+    """Forms of the verbs that give something a name of the speaker's choosing, the frame
+    of "bezeichnete den Plan als „Wortbruch“" and "sprach von einer „Gefahr“"."""
+    forms: set[str] = set()
+    for stem in """bezeichn wert kritisier verurteil würdig begrüß feier charakterisier lob
+        titulier betracht brandmark geißel""".split():
+        finite, participle = _weak_forms(stem)
+        forms.update(finite, [participle])
+    forms.update(
+        """nennt nennen nannte nannten genannt wies wiesen weist zurückgewiesen beschrieb
+        beschrieben beschreibt sah sahen sieht gesehen empfand empfanden sprach sprachen
+        spricht sprechen gesprochen""".split()
+    )
+    return frozenset(forms)
+
+
+LABEL_VERBS = _label_forms()
+SPEAK_OF = frozenset("sprach sprachen spricht sprechen gesprochen".split())
 
 # Nouns that name an utterance: "in seiner Erklärung", "laut einer Mitteilung".
 UTTERANCE_NOUNS = frozenset(

@@ -43,6 +43,7 @@ OBLIQUE_DETERMINERS = frozenset(
     """dem den des einem einen eines einer diesem diesen seinen seinem seiner ihren ihrem
     ihrer unseren unserem""".split()
 )
+DETERMINERS = SUBJECT_DETERMINERS | OBLIQUE_DETERMINERS
 PRONOUNS = frozenset("er sie wir ich dieser diese jener".split())
 PERSON_PRONOUNS = frozenset("er sie dieser jener".split())
 PREPOSITIONS = frozenset(
@@ -72,6 +73,8 @@ NOT_NOUNS = frozenset(
     Ihn Ihnen Uns Mir Dir Dich Mich Sich Kein Keine Nicht Nur Mehr Erneut Zunächst Zuletzt
     Ende Anfang Mitte Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag""".split()
 )
+# Auxiliaries before a cue participle ("X hat erklärt, ...", "X sei gefragt worden").
+AUXILIARIES = frozenset("hat hatte haben hatten habe hätte hätten ist war sei wurde wird".split())
 # Heads of "der ..." phrases after a cue that are the addressee (dative), not the speaker.
 ADDRESSEE_HEADS = frozenset(
     """Zeitung Zeitschrift Nachrichtenagentur Agentur Presse Sender Bild Welt Öffentlichkeit
@@ -143,6 +146,8 @@ class SpeakerFinder:
         word = self.doc.tokens[i].text
         if self.doc.tokens[i].start in self.mention_at_:
             return True
+        if _number_noun(word):
+            return True
         if not word[0].isupper() or word in NOT_NOUNS or word in CUE_FORMS:
             return False
         return not (self._sentence_initial(i) and _plain_word(word))
@@ -161,11 +166,12 @@ class SpeakerFinder:
         """Whether token ``i`` looks like an attributive adjective or a number."""
         word = self.doc.tokens[i].text
         if word[0].isdigit():
-            return True
+            return not _number_noun(word)
         return (
             word.islower()
             and word not in FUNCTION_WORDS
             and word not in PREPOSITIONS
+            and word not in DETERMINERS  # "der" ends like an adjective but starts a phrase
             and word not in CUE_FORMS
             and word.endswith(("e", "en", "er", "es", "em", "-"))
         )
@@ -245,13 +251,19 @@ class SpeakerFinder:
         low = tokens[first].text.lower()
         if low in PRONOUNS and first + 1 == verb:
             return SpeakerSpan(first, verb, tokens[first].start, tokens[first].end)
-        if low in PREPOSITIONS or low in OBLIQUE_DETERMINERS:
+        named = tokens[first].start in self.mention_at_  # "Von der Leyen betonte"
+        if (low in PREPOSITIONS or low in OBLIQUE_DETERMINERS) and not named:
             return None
         phrase = self.noun_phrase(first, verb)
         if phrase is None:
             return None
         if phrase.last == verb:
             return phrase
+        if tokens[phrase.last].text in ("und", "sowie") and phrase.last + 1 < verb:
+            # Two subjects: "EU-Kommission und Bundesregierung äußerten Zweifel".
+            other = self.noun_phrase(phrase.last + 1, verb)
+            if other is not None and other.last == verb:
+                return SpeakerSpan(first, verb, tokens[first].start, tokens[verb - 1].end)
         if verb - first <= 12 and all(
             self._is_noun(k)
             or self._is_adjective(k)
@@ -268,6 +280,24 @@ class SpeakerFinder:
                 last = verb - 1
                 return SpeakerSpan(first, last, tokens[first].start, tokens[last - 1].end)
         return None
+
+    def cue_subject(self, first: int, v: int, end: int) -> SpeakerSpan | None:
+        """The subject of the cue verb at token ``v`` in the clause ``[first, end)``.
+
+        A participle's subject stands before its auxiliary ("X hat erklärt"); weak verbs
+        share one form for participle and finite verb ("bestätigt", "erklärt"), so the
+        auxiliary is tried as well when no subject stands right before the verb.
+        """
+        tokens = self.doc.tokens
+        aux = next((a for a in range(first, v) if tokens[a].text in AUXILIARIES), None)
+        verb = aux if aux is not None and CUE_FORMS[tokens[v].text].participle else v
+        speaker = self.subject_before(first, verb)
+        if speaker is None and aux is not None and verb != aux:
+            speaker = self.subject_before(first, aux)
+        if speaker is None and aux is not None:
+            # Inversion: "Bereits zuvor hatte die Gewerkschaft erklärt, ..."
+            speaker = self.subject_after(aux + 1, v)
+        return speaker or self.subject_after(verb + 1, end)
 
     def nearest_source(
         self, first: int, last: int, skip: tuple[int, int], anchor: int
@@ -390,6 +420,11 @@ def _plain_word(word: str) -> bool:
     """
     lemma = simplemma.lemmatize(word, lang="de")
     return len(word) > 2 and lemma[:1].islower()
+
+
+def _number_noun(word: str) -> bool:
+    """Whether a word is a number compound used as a noun: "39-Jährige", "58-Jähriger"."""
+    return word[0].isdigit() and "-" in word and word.rsplit("-", 1)[1][:1].isupper()
 
 
 def _role_key(word: str) -> str:

@@ -1,6 +1,6 @@
 """Indirect speech: reported words without quotation marks, found by cue and mood.
 
-German news reports speech in four shapes, each handled by one rule, tried in order:
+German news reports speech in these shapes, each handled by one rule, tried in order:
 
 1. frame after: "Moskau setze sich weiter ein, schrieb Witkoff." / "..., so Dmitriew." /
    "..., wie die Polizei mitteilte."
@@ -10,7 +10,11 @@ German news reports speech in four shapes, each handled by one rule, tried in or
 3. a source phrase: "Laut Dmitriew ...", "Behördenangaben zufolge ...", "Nach Angaben
    der Polizei ...", "Wie Axios berichtet, ...".
 4. free indirect speech: a sentence in Konjunktiv I without a cue ("Moskaus Einfluss nehme
-   zu."), right after reported speech; the speaker carries over.
+   zu."), right after reported speech; the speaker carries over. When only a dass-, ob-,
+   causal or relative clause is in Konjunktiv ("X schränkte ein, dass ... sei"), that
+   clause alone.
+5. frame back: "<sentence>. Das berichtete X." / "Dies gab X bekannt." makes the sentence
+   before the content and X its speaker.
 
 Example::
 
@@ -30,6 +34,7 @@ from lagebild.annotate.quote_lexicon import (
     cue_verb,
     is_reporting_subjunctive,
     is_subjunctive,
+    particles,
 )
 from lagebild.annotate.quote_model import LinearModel
 from lagebild.annotate.quote_tokens import Sentence, TokenText
@@ -53,10 +58,23 @@ SOURCE_WORDS = SOURCE_NOUNS | frozenset(
 ZU_CUES = frozenset(
     "ankündigen versprechen fordern verlangen zusichern zusagen drohen bitten empfehlen".split()
 )
+# Heads of zu-infinitives that give a purpose or manner, never reported content
+# ("..., um den Unfallhergang zu rekonstruieren").
+NOT_CONTENT_ZU = frozenset("um ohne statt anstatt".split())
+# Heads of a subordinate clause that may hold the reported words of an indicative
+# sentence ("..., dass ... sei", "..., weil ... werde", "..., die ... auftrete").
+SUBCLAUSE_HEADS = frozenset("dass ob da weil wonach".split()) | frozenset(
+    "der die das dem den deren dessen denen welche welcher welches".split()
+)
+# Sentence-initial words that point back at the sentence before ("Das berichtete X.").
+ANAPHORS = frozenset("Das Dies Dieses".split())
 SUBORDINATORS = frozenset("da weil als wenn obwohl nachdem bevor falls sobald seit seitdem".split())
 RELATIVES = frozenset("der die das dem den deren dessen denen welche welcher welches".split())
 # Words after a comma that end reported content and start the narrator's clause.
 CLAUSE_BREAKS = frozenset("doch aber sondern während weshalb woraufhin jedoch".split())
+# Tokens from the sentence start within which "X sagte, ..." must reach its comma; long
+# subjects with appositions ("Brian Baptie von ..., die ..., sagte, dass") need 40.
+FRAME_REACH = 40
 # Sentences back that free indirect speech may continue reported speech; on the
 # quotation corpus train part 2 gave indirect F1 0.630, 4 0.636, 6 0.639 (with speaker
 # accuracy falling from 0.697 to 0.686).
@@ -89,14 +107,18 @@ def cue_at(doc: TokenText, i: int, last: int) -> str | None:
     verb = cue_verb(word)
     if verb is None:
         return None
-    if verb.particle is None:
+    wanted = particles(verb)
+    if not wanted:
         return word
+    # Verb-final clauses write the particle apart just before it: "wie X bekannt gab".
+    if i > 0 and doc.tokens[i - 1].text in wanted:
+        return f"{doc.tokens[i - 1].text} {word}"
     for j in range(i + 1, min(last, len(doc.tokens))):
         text = doc.tokens[j].text
         if text in ",.:;!?":
             break
-        if text == verb.particle:
-            return f"{word} {verb.particle}"
+        if text in wanted:
+            return f"{word} {text}"
     return None
 
 
@@ -214,7 +236,7 @@ class IndirectRules:
     def frame_before(self, sent: Sentence) -> Candidate | None:
         """ "X sagte, <clause>" / "X hatte erklärt, dass <clause>"."""
         tokens = self.doc.tokens
-        for c in range(sent.first + 2, min(sent.last - 2, sent.first + 24)):
+        for c in range(sent.first + 2, min(sent.last - 2, sent.first + FRAME_REACH)):
             if tokens[c].text != ",":
                 continue
             # The cue: the last speech verb at most ten words before the comma.
@@ -229,14 +251,13 @@ class IndirectRules:
             if v < 0:
                 continue
             cue = cue_at(self.doc, v, c + 1) or ""
-            verb_info = CUE_FORMS[tokens[v].text]
             head = tokens[c + 1].text.lower()
             content_end = _clause_end(self.doc, c + 2, sent.last)
             end = _content_end(self.doc, c + 1, sent.last)
             ok = (
                 head in COMPLEMENTIZERS
                 or _has_subjunctive(self.doc, c + 1, content_end)
-                or _zu_infinitive(self.doc, c + 1, end)
+                or (head not in NOT_CONTENT_ZU and _zu_infinitive(self.doc, c + 1, end))
             )
             if not ok:
                 continue
@@ -245,12 +266,7 @@ class IndirectRules:
                 if tokens[j].text in ("-", "–", ";", ":"):
                     first = j + 1
                     break
-            verb = v
-            if verb_info.participle:
-                verb = next((a for a in range(first, v) if tokens[a].text in HAVE), v)
-            speaker = self.finder.subject_before(first, verb) or self.finder.subject_after(
-                verb + 1, c
-            )
+            speaker = self.finder.cue_subject(first, v, c)
             cand = self._span(c + 1, end)
             if cand is not None:
                 cand.speaker, cand.cue, cand.cue_start = speaker, cue, tokens[v].start
@@ -341,11 +357,29 @@ class IndirectRules:
             at_start = i <= sent.first + 1 or (
                 word == "zufolge" and speaker is not None and speaker.first <= sent.first + 1
             )
-            cand = self._span(frame_end if at_start else sent.first, sent.last)
+            start = frame_end if at_start else sent.first
+            # "Laut X ist er 24; demnach wäre er ...": the narrator's clause is no content.
+            cand = self._span(start, _content_end(self.doc, start, sent.last))
             if cand is not None:
                 cand.speaker, cand.cue, cand.cue_start = speaker, word, tokens[i].start
             return cand
         return None
+
+    def frame_back(self, sent: Sentence, previous: Sentence) -> Candidate | None:
+        """ "<sentence>. Das berichtete X." / "Dies gab X bekannt.": the sentence before is
+        the reported content, and this one its frame."""
+        tokens = self.doc.tokens
+        if sent.last - sent.first < 3 or tokens[sent.first].text not in ANAPHORS:
+            return None
+        v = sent.first + 1
+        cue = cue_at(self.doc, v, sent.last)
+        if cue is None or CUE_FORMS[tokens[v].text].participle:
+            return None
+        cand = self._span(previous.first, previous.last)
+        if cand is not None:
+            cand.speaker = self.finder.subject_after(v + 1, sent.last)
+            cand.cue, cand.cue_start = cue, tokens[v].start
+        return cand
 
     def frame_only(self, sent: Sentence) -> Candidate | None:
         """A sentence that names a speaker without quoting ("Dmitriew äußerte sich ...").
@@ -383,7 +417,7 @@ class IndirectRules:
                 head in COMPLEMENTIZERS
                 or (
                     head.islower()
-                    and head not in RELATIVES
+                    and head not in RELATIVES | NOT_CONTENT_ZU
                     and _zu_infinitive_end(self.doc, c, sent)
                 )
                 or (
@@ -449,11 +483,62 @@ class IndirectRules:
             if is_subjunctive(tokens[j].text) and not (
                 j == sent.first and tokens[j].text[0].isupper()
             ):
+                clause = self._subjunctive_subclause(sent, j)
+                if clause is not None:
+                    return clause
                 cand = self._span(sent.first, sent.last, "indirect")
                 if cand is not None:
                     cand.inherit = True
                 return cand
         return None
+
+    def _subjunctive_subclause(self, sent: Sentence, j: int) -> Candidate | None:
+        """The clause after a comma when the Konjunktiv I at token ``j`` stands only there.
+
+        "X schränkte die Bereitschaft ein, dass nicht an ein Treffen gedacht sei" or
+        "..., die besonders häufig in Darfur auftrete": the narrator's main clause is in
+        the indicative, and only the dass-, ob-, causal or relative clause reports.
+        """
+        tokens = self.doc.tokens
+        c = next((k for k in range(j - 1, sent.first + 1, -1) if tokens[k].text == ","), None)
+        if c is None or tokens[c + 1].text.lower() not in SUBCLAUSE_HEADS:
+            return None
+        if _has_subjunctive(self.doc, sent.first, c):
+            return None
+        cand = self._span(c + 1, _content_end(self.doc, c + 1, sent.last))
+        if cand is None:
+            return None
+        phrase = self.finder.noun_phrase(sent.first, c)
+        if phrase is not None and phrase.last < c and tokens[phrase.last].text[0].islower():
+            cand.speaker = phrase  # "Jugendliche haben ... ausgesagt, dass ..."
+        else:
+            cand.inherit = True
+        return cand
+
+
+def _unit_features(sent: Sentence, unit: Candidate | None) -> list[str]:
+    """Features of the quotation a sentence unit would give: its shape (whole sentence
+    or a clause of it) and whether it names its own speaker or inherits one."""
+    if unit is None:
+        return ["shape=none"]
+    whole = unit.start <= sent.start + 1 and unit.end >= sent.end - 2
+    who = "own" if unit.speaker is not None else "inherit" if unit.inherit else "none"
+    return [f"shape={'whole' if whole else 'clause'}", f"who={who}"]
+
+
+def _next_features(doc: TokenText, index: int) -> list[str]:
+    """Whether the sentence after goes on in Konjunktiv I or names a cue: reported speech
+    runs over several sentences, and a sentence followed by more of it is part of it."""
+    if index + 1 >= len(doc.sentences):
+        return ["next=end"]
+    nxt = doc.sentences[index + 1]
+    words = [t.text for t in doc.tokens[nxt.first : nxt.last]]
+    feats = []
+    if any(is_subjunctive(w) for w in words):
+        feats.append("next_k1")
+    if any(w in CUE_FORMS for w in words):
+        feats.append("next_cue")
+    return feats
 
 
 def _apply_rules(
@@ -504,15 +589,30 @@ def find_indirect(
             previous = sent
             continue
         touched = any(s < sent.end and sent.start < e for s, e in covered)
+        back = None
+        if previous is not None and not _covered(previous.start, previous.end, covered):
+            back = rules.frame_back(sent, previous)
+        if back is not None and previous is not None:
+            # The sentence before is the content: it replaces what the rules made of it,
+            # and this sentence only names the speaker.
+            while found and found[-1].start >= previous.start:
+                found.pop()
+            found.append(back)
+            last_speech = index
+            previous = sent
+            found.append(Candidate(sent.start, sent.end, "frame", back.speaker))
+            continue
         free = index - last_speech <= FREE_INDIRECT_REACH
         rule, cand = _apply_rules(rules, sent, free, touched)
         if cand is not None and cand.kind != "frame" and _covered(cand.start, cand.end, covered):
             rule, cand = "direct", None  # «...», schrieb er: the direct quotation has it
             last_speech = index
         if (model is not None or trace is not None) and rule != "direct":
-            feats = sentence_features(doc, sent, rule, index - last_speech, previous)
             quote = cand if cand is not None and cand.kind != "frame" else None
             fallback = quote or rules.fallback(sent, cand)
+            feats = sentence_features(doc, sent, rule, index - last_speech, previous)
+            feats += _unit_features(sent, fallback)
+            feats += _next_features(doc, index)
             if trace is not None and fallback is not None:
                 trace.append((feats, fallback))
             if model is not None:
