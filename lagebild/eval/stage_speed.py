@@ -28,6 +28,15 @@ from lagebild.model import Mention, Timex
 
 def stage_speed(data_dir: Path, n: int) -> dict[str, Any]:
     """Stage and annotate-part speeds on ``n`` pages of the throughput corpus."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    # One core means one maths-library thread too (OpenBLAS would start one per core,
+    # and their spinning counts as CPU time).
+    with threadpool_limits(limits=1):
+        return _stage_speed(data_dir, n)
+
+
+def _stage_speed(data_dir: Path, n: int) -> dict[str, Any]:
     from lagebild.pipeline import ingest
     from lagebild.store import Store
 
