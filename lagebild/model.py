@@ -9,6 +9,7 @@ plain dict of JSON values so the store and the CLI share one serialisation.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -93,8 +94,7 @@ class Article:
         related headlines and tags stay out: an entity must come from the article itself,
         not from an advertisement or a teaser for another story.
         """
-        parts = [self.title, self.lead, *self.subheadings, *self.body]
-        return "\n\n".join(part for part in parts if part)
+        return reading_text(self.title, self.lead, self.subheadings, self.body)
 
     def contract_dict(self) -> dict[str, Any]:
         """The fields of ``lagebild extract --format json``, in the contract's order."""
@@ -217,3 +217,11 @@ class Storyline:
     stories: list[str] = field(default_factory=list)
     start: str | None = None
     end: str | None = None
+
+
+def reading_text(
+    title: str | None, lead: str | None, subheadings: Sequence[str], body: Sequence[str]
+) -> str:
+    """The text the annotate stage reads (see :attr:`Article.reading_text`), from its parts."""
+    parts = [title, lead, *subheadings, *body]
+    return "\n\n".join(part for part in parts if part)

@@ -160,7 +160,7 @@ STAGES: dict[str, Stage] = {
 
 def _resolve(store: Store) -> None:
     """Group every stored mention into entities, replacing the previous grouping."""
-    store.replace_entities(resolve(store.mention_docs()))
+    store.replace_entities(resolve(*store.resolve_inputs()))
 
 
 def _events(store: Store) -> None:

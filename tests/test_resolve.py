@@ -232,7 +232,7 @@ def test_resolver_drops_noise_with_reasons() -> None:
     assert [e.name for e in result.entities] == ["Merkel"]
 
 
-def test_resolver_cooccurrence_counts_articles() -> None:
+def test_resolver_counts_mentions_per_entity() -> None:
     docs = [
         _doc("a", "Putin traf Trump.", ("Putin", "PER"), ("Trump", "PER")),
         _doc(
@@ -244,8 +244,26 @@ def test_resolver_cooccurrence_counts_articles() -> None:
         ),
     ]
     result = resolve(docs)
-    assert result.cooccurrence == {("per:putin", "per:trump"): 2}
-    assert result.mention_counts["per:putin"] == 3
+    assert result.mention_counts == {"per:putin": 3, "per:trump": 2}
+
+
+def test_resolver_reads_streamed_texts_like_kept_ones() -> None:
+    # The store streams each text in a second pass instead of holding them all.
+    texts = [
+        ("a", "Der US-Sondergesandte Steve Witkoff traf Putin."),
+        ("b", "Witkoffs Gespräche mit dem Kremlchef Wladimir Putin dauerten an."),
+    ]
+    docs = [
+        _doc("a", texts[0][1], ("Steve Witkoff", "PER"), ("Putin", "PER")),
+        _doc("b", texts[1][1], ("Witkoffs", "PER"), ("Wladimir Putin", "PER")),
+    ]
+    kept = resolve(docs)
+    blind = [MentionDoc(d.article_id, "", d.mentions, d.published) for d in docs]
+    streamed = resolve(blind, iter(texts))
+    assert streamed.entities == kept.entities and streamed.links == kept.links
+    assert streamed.sightings == kept.sightings and kept.sightings
+    with pytest.raises(ValueError, match="expected"):
+        resolve(blind, reversed(texts))
 
 
 def test_resolver_is_deterministic() -> None:

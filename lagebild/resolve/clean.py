@@ -10,7 +10,7 @@ says about names: which tokens open person names (first names) and which close t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -28,9 +28,10 @@ EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
 
-@dataclass
+@dataclass(slots=True)  # one per mention of the whole store: slots halve the memory
 class Occ:
-    """One kept mention: its cleaned name, span, label and the roles printed around it."""
+    """One kept mention: its cleaned name, span, label, the roles printed around it, and
+    the word printed just before it (an article: "des Weißen Hauses" is neuter)."""
 
     doc: int
     key_start: int
@@ -40,6 +41,15 @@ class Occ:
     label: EntityLabel
     tokens: list[str] = field(default_factory=list)
     roles: list[RoleMatch] = field(default_factory=list)
+    before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocHead:
+    """What grouping keeps of a doc once its mentions are read: where and when."""
+
+    article_id: str
+    published: str | None
 
 
 @lru_cache(maxsize=100_000)
@@ -77,11 +87,25 @@ def noise_reason(name: str, label: EntityLabel) -> str | None:
     return None
 
 
-def collect(docs: Sequence[MentionDoc]) -> tuple[list[list[Occ]], list[Dropped]]:
-    """Clean every doc's mentions, repair their spans and read their roles."""
+def collect(
+    docs: Iterable[MentionDoc], texts: Iterable[tuple[str, str]] | None = None
+) -> tuple[list[list[Occ]], list[Dropped], list[DocHead]]:
+    """Clean every doc's mentions, repair their spans and read their roles.
+
+    Two passes: the first reads the mentions (and learns the batch's first names and
+    surnames), the second each doc's text. ``texts``, when given, yields ``(article id,
+    text)`` in the docs' order for the second pass, so that a whole store's texts are
+    never in memory at once (the docs' own ``text`` is then not read); without it the
+    docs' texts are kept from the first pass.
+    """
     dropped: list[Dropped] = []
     by_doc: list[list[Occ]] = []
+    heads: list[DocHead] = []
+    kept: list[str] = []
     for index, doc in enumerate(docs):
+        heads.append(DocHead(doc.article_id, doc.published))
+        if texts is None:
+            kept.append(doc.text)
         occs: list[Occ] = []
         for mention in sorted(doc.mentions, key=lambda m: m.start):
             name, start, end = clean_text(mention)
@@ -92,15 +116,28 @@ def collect(docs: Sequence[MentionDoc]) -> tuple[list[list[Occ]], list[Dropped]]
             occs.append(Occ(index, mention.start, start, end, name, mention.label, name.split()))
         by_doc.append(occs)
     first_names, surnames = _name_parts(by_doc)
-    for doc, occs in zip(docs, by_doc, strict=True):
+    second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
+    for (_head, text), occs in zip(second, by_doc, strict=True):
         for occ in occs:
-            _trim_possessive(occ, doc.text, first_names, surnames)
-        _extend_first_names(occs, doc.text, first_names, surnames)
+            _trim_possessive(occ, text, first_names, surnames)
+        _extend_first_names(occs, text, first_names, surnames)
         spans = [(o.start, o.end, o.label) for o in occs]
-        heads = role_heads(doc.text)
+        heads_of_roles = role_heads(text)
         for occ in occs:
-            occ.roles = find_roles(doc.text, occ.start, occ.end, spans, heads)
-    return by_doc, dropped
+            occ.roles = find_roles(text, occ.start, occ.end, spans, heads_of_roles)
+            words = text[max(0, occ.start - 12) : occ.start].split()
+            occ.before = words[-1] if words else None
+    return by_doc, dropped, heads
+
+
+def _in_order(
+    texts: Iterable[tuple[str, str]], heads: list[DocHead]
+) -> Iterator[tuple[DocHead, str]]:
+    """Pair each doc with its text, checking that both streams name the same article."""
+    for head, (article_id, text) in zip(heads, texts, strict=True):
+        if article_id != head.article_id:
+            raise ValueError(f"text of {article_id} where {head.article_id} was expected")
+        yield head, text
 
 
 def _name_parts(by_doc: list[list[Occ]]) -> tuple[set[str], set[str]]:

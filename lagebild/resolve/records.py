@@ -54,15 +54,14 @@ class Resolution:
     """Canonical entities, and which mention of which article belongs to which entity.
 
     ``links`` maps (article_id, mention start) to an entity id; ``mention_counts`` counts
-    linked mentions per entity; ``cooccurrence`` counts the articles in which two
-    entities (ids in sorted order) both appear.
+    linked mentions per entity. (Which entities appear together is asked of the store,
+    from its mentions, not kept here: over a whole store the pairs outgrow the rest.)
     """
 
     entities: list[Entity] = field(default_factory=list)
     links: dict[tuple[str, int], str] = field(default_factory=dict)
     sightings: list[RoleSighting] = field(default_factory=list)
     mention_counts: dict[str, int] = field(default_factory=dict)
-    cooccurrence: dict[tuple[str, str], int] = field(default_factory=dict)
     dropped: list[Dropped] = field(default_factory=list)
 
     def entity(self, entity_id: str) -> Entity:

@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lagebild.model import Entity, EntityLabel
-from lagebild.resolve.clean import Occ, collect
+from lagebild.resolve.clean import DocHead, Occ, collect
 from lagebild.resolve.inflect import (
     Gender,
     adjective_stem,
@@ -106,17 +106,20 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def resolve(docs: Iterable[MentionDoc]) -> Resolution:
+def resolve(
+    docs: Iterable[MentionDoc], texts: Iterable[tuple[str, str]] | None = None
+) -> Resolution:
     """Group the mentions of ``docs`` into canonical entities (see the module docstring).
 
     Runs over a whole batch at once: the more articles, the more spellings, first names
-    and contexts it can tie together. Mentions that are not names are reported in
-    ``Resolution.dropped`` with a reason; every other mention is linked to an entity.
+    and contexts it can tie together. ``texts`` streams the docs' texts in a second pass
+    (see :func:`~lagebild.resolve.clean.collect`), for batches too large to hold.
+    Mentions that are not names are reported in ``Resolution.dropped`` with a reason;
+    every other mention is linked to an entity.
     """
-    doc_list = list(docs)
-    by_doc, dropped = collect(doc_list)
+    by_doc, dropped, heads = collect(docs, texts)
     clusters = _group(by_doc)
-    return _build(doc_list, clusters, dropped)
+    return _build(heads, clusters, dropped)
 
 
 def _is_short(occ: Occ) -> bool:
@@ -463,7 +466,7 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
     return [_Cluster(occs=occs, person=False) for occs in groups.values()]
 
 
-def _build(docs: list[MentionDoc], clusters: list[_Cluster], dropped: list[Dropped]) -> Resolution:
+def _build(docs: list[DocHead], clusters: list[_Cluster], dropped: list[Dropped]) -> Resolution:
     """Step 7: entities, links, sightings, counts."""
     result = Resolution()
     result.dropped = list(dropped)
@@ -477,10 +480,9 @@ def _build(docs: list[MentionDoc], clusters: list[_Cluster], dropped: list[Dropp
         else:
             votes = _votes(cluster.occs)
             label = max(LABELS, key=lambda lab: (votes[lab], -LABELS.index(lab)))
-        named.append((cluster, _canonical(cluster, docs), label))
+        named.append((cluster, _canonical(cluster), label))
     named.sort(key=lambda item: (-len(item[0].occs), item[1]))
     used: set[str] = set()
-    per_doc: dict[int, set[str]] = defaultdict(set)
     for cluster, name, label in named:
         entity_id = base_id = f"{label.lower()}:{slug(name)}"
         n = 2
@@ -495,7 +497,6 @@ def _build(docs: list[MentionDoc], clusters: list[_Cluster], dropped: list[Dropp
                 forms.append(occ.surface)
             doc = docs[occ.doc]
             result.links[(doc.article_id, occ.key_start)] = entity_id
-            per_doc[occ.doc].add(entity_id)
             for role in occ.roles:
                 # A role of the wrong kind was read off a neighbouring name.
                 if (role.kind == "PER") != (label == "PER"):
@@ -507,17 +508,10 @@ def _build(docs: list[MentionDoc], clusters: list[_Cluster], dropped: list[Dropp
         ordered_roles = [r for r, _ in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
         result.entities.append(Entity(entity_id, name, label, forms, ordered_roles))
         result.mention_counts[entity_id] = len(cluster.occs)
-    pairs: Counter[tuple[str, str]] = Counter()
-    for ids in per_doc.values():
-        ordered = sorted(ids)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                pairs[(a, b)] += 1
-    result.cooccurrence = dict(pairs)
     return result
 
 
-def _canonical(cluster: _Cluster, docs: list[MentionDoc]) -> str:
+def _canonical(cluster: _Cluster) -> str:
     """The fullest most frequent form, in the nominative, without a genitive ending."""
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
@@ -540,17 +534,16 @@ def _canonical(cluster: _Cluster, docs: list[MentionDoc]) -> str:
     tokens = best.split()
     if not any(t[:1].isupper() and looks_adjectival(t) for t in tokens[:-1]):
         return best
-    return nominative(tokens, _gender(cluster, docs), known_heads=lasts)
+    return nominative(tokens, _gender(cluster), known_heads=lasts)
 
 
-def _gender(cluster: _Cluster, docs: list[MentionDoc]) -> Gender:
+def _gender(cluster: _Cluster) -> Gender:
     """The gender of a name's head noun, from the articles printed before its mentions."""
     seen: Counter[Gender] = Counter()
     for occ in cluster.occs:
         if len(occ.tokens) < 2:
             continue
-        before = docs[occ.doc].text[max(0, occ.start - 12) : occ.start].split()
-        gender = gender_of_article(before[-1] if before else None, occ.tokens[0])
+        gender = gender_of_article(occ.before, occ.tokens[0])
         if gender is not None:
             seen[gender] += 1
     if seen:

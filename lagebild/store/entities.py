@@ -28,11 +28,12 @@ class EntityDetail:
     cooccurring: list[dict[str, Any]] = field(default_factory=list)  # id, name, type, articles
 
 
-def mention_docs(db: Connection, reading_texts: dict[str, str]) -> Iterator[MentionDoc]:
+def mention_docs(db: Connection, reading_texts: dict[str, str] | None) -> Iterator[MentionDoc]:
     """Each article's mentions with its reading text and date, in arrival order.
 
     ``reading_texts`` maps article ids to the text the mentions point into; articles
-    without one are skipped.
+    without one are skipped. With None, every article's mentions come with an empty
+    text (the texts are then streamed separately, see ``Store.resolve_inputs``).
     """
     rows = db.execute(
         "SELECT m.article_id, m.start, m.end, m.text, m.label, "
@@ -45,7 +46,7 @@ def mention_docs(db: Connection, reading_texts: dict[str, str]) -> Iterator[Ment
         if current is None or current.article_id != article_id:
             if current is not None:
                 yield current
-            text = reading_texts.get(article_id)
+            text = reading_texts.get(article_id) if reading_texts is not None else ""
             current = (
                 MentionDoc(article_id, text, [], row["published"]) if text is not None else None
             )

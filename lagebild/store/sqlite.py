@@ -28,7 +28,16 @@ import numpy as np
 
 from lagebild.dedup import Signature
 from lagebild.errors import Rejected
-from lagebild.model import Annotations, Article, Entity, Event, Mention, Page, Quote
+from lagebild.model import (
+    Annotations,
+    Article,
+    Entity,
+    Event,
+    Mention,
+    Page,
+    Quote,
+    reading_text,
+)
 from lagebild.resolve.records import MentionDoc, Resolution
 from lagebild.store import entities as entity_tables
 from lagebild.store import events as event_tables
@@ -439,8 +448,28 @@ class Store:
 
     def mention_docs(self) -> Iterator[MentionDoc]:
         """Every article's mentions with the reading text they point into, in arrival order."""
-        texts = {article.id: article.reading_text for article in self.articles()}
+        texts = dict(self.reading_texts())
         return entity_tables.mention_docs(self.db, texts)
+
+    def resolve_inputs(self) -> tuple[Iterator[MentionDoc], Iterator[tuple[str, str]]]:
+        """The arguments of :func:`lagebild.resolve.resolve` for the whole store: the
+        mentions without texts, and the texts streamed in the same order, one at a time."""
+        return entity_tables.mention_docs(self.db, None), self.reading_texts(with_mentions=True)
+
+    def reading_texts(self, *, with_mentions: bool = False) -> Iterator[tuple[str, str]]:
+        """(article id, reading text) in arrival order; only articles with mentions if
+        ``with_mentions``. Rows are read one at a time, not the whole table at once."""
+        sql = (
+            "SELECT a.id, a.title, a.lead, a.subheadings, a.body FROM articles a "
+            "WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id) ORDER BY a.seq"
+            if with_mentions
+            else "SELECT id, title, lead, subheadings, body FROM articles ORDER BY seq"
+        )
+        for row in self.db.execute(sql):
+            body = row["body"]
+            paragraphs = body.split("\n\n") if body else []
+            subheadings = json.loads(row["subheadings"])
+            yield row["id"], reading_text(row["title"], row["lead"], subheadings, paragraphs)
 
     def entities(
         self, *, label: str | None = None, limit: int | None = None
