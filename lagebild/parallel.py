@@ -6,8 +6,8 @@ one core. Each page makes two trips:
 
     worker: read + extract  ->  main: site noise, dedup  ->  worker: annotate  ->  main: store
 
-Pages are handed out in input order and taken back in input order, a bounded number at
-a time, so memory stays flat however many pages there are. Each worker loads the NER
+Pages are handed out in input order, a few per task, and taken back in input order, a
+bounded number at a time, so memory stays flat however many pages there are. Each worker loads the NER
 model once, on its first page.
 """
 
@@ -41,9 +41,12 @@ from lagebild.store import Store
 
 # How often a worker checks that its parent is still there (seconds).
 PARENT_CHECK_S = 1.0
-# Pages in flight per worker and per trip: enough to keep the workers busy while the
+# Pages per task: a round trip per page left the workers waiting on the main process,
+# whose thread that feeds them competes for the interpreter with the writer.
+CHUNK_PAGES = 4
+# Tasks in flight per worker and per trip: enough to keep the workers busy while the
 # main process dedups and writes, few enough that memory does not grow with the input.
-IN_FLIGHT_PER_WORKER = 8
+IN_FLIGHT_PER_WORKER = 3
 
 Extracted = tuple[Work | None, Rejected | None, str]
 
@@ -135,6 +138,16 @@ def take_annotated(
     store_work(work, store, summary)
 
 
+def read_and_extract_chunk(candidates: list[Candidate]) -> list[Extracted]:
+    """Worker: :func:`read_and_extract` on a few pages, in one round trip."""
+    return [read_and_extract(candidate) for candidate in candidates]
+
+
+def annotate_chunk(works: list[Work]) -> list[Annotations | Rejected]:
+    """Worker: :func:`annotate` on a few articles, in one round trip."""
+    return [annotate(work) for work in works]
+
+
 def ingest_parallel(
     paths: list[str],
     store: Store,
@@ -148,23 +161,33 @@ def ingest_parallel(
     window = IN_FLIGHT_PER_WORKER * workers
     # spawn: the workers start clean, without the parent's SQLite connection or threads.
     context = multiprocessing.get_context("spawn")
-    extracting: deque[tuple[Candidate, Future[Extracted]]] = deque()
-    annotating: deque[tuple[Work, Future[Annotations | Rejected]]] = deque()
+    extracting: deque[tuple[list[Candidate], Future[list[Extracted]]]] = deque()
+    annotating: deque[tuple[list[Work], Future[list[Annotations | Rejected]]]] = deque()
+    chunk: list[Candidate] = []
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=init_worker
     ) as pool:
 
+        def send_chunk() -> None:
+            extracting.append((chunk[:], pool.submit(read_and_extract_chunk, chunk[:])))
+            chunk.clear()
+
         def after_extract() -> None:
-            candidate, future = extracting.popleft()
-            if on_page is not None:
-                on_page(candidate.source)
-            work = take_extracted(run, summary, candidate.source, future.result())
-            if work is not None:
-                annotating.append((work, pool.submit(annotate, work)))
+            candidates, future = extracting.popleft()
+            works: list[Work] = []
+            for candidate, extracted in zip(candidates, future.result(), strict=True):
+                if on_page is not None:
+                    on_page(candidate.source)
+                work = take_extracted(run, summary, candidate.source, extracted)
+                if work is not None:
+                    works.append(work)
+            if works:
+                annotating.append((works, pool.submit(annotate_chunk, works)))
 
         def after_annotate() -> None:
-            work, future = annotating.popleft()
-            take_annotated(work, future.result(), store, summary)
+            works, future = annotating.popleft()
+            for work, result in zip(works, future.result(), strict=True):
+                take_annotated(work, result, store, summary)
 
         for item in find_pages(paths):
             if isinstance(item, Skipped):
@@ -176,11 +199,16 @@ def ingest_parallel(
                 if on_page is not None:
                     on_page(item.source)
                 continue
-            extracting.append((item, pool.submit(read_and_extract, item)))
+            chunk.append(item)
+            if len(chunk) < CHUNK_PAGES:
+                continue
+            send_chunk()
             while len(extracting) > window:
                 after_extract()
             while len(annotating) > window or (annotating and annotating[0][1].done()):
                 after_annotate()
+        if chunk:
+            send_chunk()
         while extracting:
             after_extract()
         while annotating:
