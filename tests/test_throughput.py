@@ -74,6 +74,7 @@ def test_throughput_small_run_reports_every_figure() -> None:
     assert second["stored"] + second["rejected"] == 40
     assert second["pages_per_second"] > 0 and second["store_bytes"] > 0
     assert second["store_to_pages"] > 0
+    assert set(second["rejection_samples"]) == set(second["rejected_by_reason"])
     assert {"extract", "annotate", "dedup", "resolve", "cluster"} <= set(second["stage_seconds"])
     assert report["growth"][0]["size_factor"] == 2.0
 

@@ -32,10 +32,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lagebild.eval.benchdata import ratio
 from lagebild.eval.duplicates import Source, iter_wikinews, read_gnad
+
+if TYPE_CHECKING:
+    from lagebild.pipeline import Summary
 
 DAYS_BETWEEN_VARIANTS = 7
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
@@ -155,6 +158,8 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         "stored": summary.stored,
         "rejected": len(summary.rejected),
         "rejected_by_reason": dict(summary.reasons()),
+        # A few details per reason, so that a failing run says why.
+        "rejection_samples": _samples(summary),
         "stage_seconds": {name: round(s, 2) for name, s in summary.seconds.items()},
         # CPU seconds of the writer and of the workers: how busy each side kept its core.
         "cpu_seconds_main": _cpu_seconds(resource.RUSAGE_SELF),
@@ -201,6 +206,16 @@ def _run_in_process(data_dir: Path, n: int, workers: int) -> dict[str, Any]:
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def _samples(summary: Summary, per_reason: int = 3) -> dict[str, list[str]]:
+    """The first details of each rejection reason, with their sources."""
+    samples: dict[str, list[str]] = {}
+    for rejection in summary.rejected:
+        shown = samples.setdefault(rejection.reason.value, [])
+        if len(shown) < per_reason:
+            shown.append(f"{rejection.source}: {rejection.detail}")
+    return samples
 
 
 def _cpu_seconds(who: int) -> float:
