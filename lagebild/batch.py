@@ -49,7 +49,7 @@ from lagebild.parallel import (
     annotate,
     read_and_extract,
     take_annotated,
-    take_extracted,
+    take_extracted_chunk,
 )
 from lagebild.pipeline import Run, Summary, Work, internal_error, run_batch_stages
 from lagebild.store import Store
@@ -182,13 +182,7 @@ def batch_ingest(
         """Take the partitions that are done, in input order, through the next step."""
         while extracting and extracting[0].ready():
             part = extracting.popleft()
-            to_annotate: list[Work] = []
-            for candidate, extracted in zip(part.items, part.results(), strict=True):
-                if on_page is not None:
-                    on_page(candidate.source)
-                work = take_extracted(run, summary, candidate.source, extracted)
-                if work is not None:
-                    to_annotate.append(work)
+            to_annotate = take_extracted_chunk(run, summary, part.items, part.results(), on_page)
             if to_annotate:
                 slim = [_without_bytes(work) for work in to_annotate]
                 annotated = _Partition(client, done, annotate_task, slim, _annotate_failed)

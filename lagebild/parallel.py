@@ -127,6 +127,25 @@ def take_extracted(run: Run, summary: Summary, source: str, extracted: Extracted
     return work
 
 
+def take_extracted_chunk(
+    run: Run,
+    summary: Summary,
+    candidates: list[Candidate],
+    results: list[Extracted],
+    on_page: Callable[[str], None] | None,
+) -> list[Work]:
+    """Main process: :func:`take_extracted` on a chunk's pages, in order; the works to
+    annotate. Also used by ``lagebild.batch`` for its partitions."""
+    works: list[Work] = []
+    for candidate, extracted in zip(candidates, results, strict=True):
+        if on_page is not None:
+            on_page(candidate.source)
+        work = take_extracted(run, summary, candidate.source, extracted)
+        if work is not None:
+            works.append(work)
+    return works
+
+
 def take_annotated(
     work: Work, result: Annotations | Rejected, store: Store, summary: Summary
 ) -> None:
@@ -174,13 +193,7 @@ def ingest_parallel(
 
         def after_extract() -> None:
             candidates, future = extracting.popleft()
-            works: list[Work] = []
-            for candidate, extracted in zip(candidates, future.result(), strict=True):
-                if on_page is not None:
-                    on_page(candidate.source)
-                work = take_extracted(run, summary, candidate.source, extracted)
-                if work is not None:
-                    works.append(work)
+            works = take_extracted_chunk(run, summary, candidates, future.result(), on_page)
             if works:
                 annotating.append((works, pool.submit(annotate_chunk, works)))
 
