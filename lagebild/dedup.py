@@ -336,8 +336,11 @@ class Deduplicator:
         group = self._join(article_id, member, {self.group_of_[m] for m in matches})
         self._remember(article_id, signature, keys, day if day is not None else self.today_)
         self.live_[group] = self.live_.get(group, 0) + 1
+        # Decide before the window moves on: an article dated before the window (a late
+        # or old report) is forgotten at once, and its group with it.
+        decision = self._decision(group)
         self._forget_old()
-        return self._decision(self.group_of_[article_id])
+        return decision
 
     def _matches(self, signature: Signature, keys: list[int]) -> list[str]:
         """Articles in the window that this one is a copy of (or that are copies of it)."""

@@ -90,6 +90,23 @@ def test_dedup_window_forgets_old_articles_and_groups() -> None:
     assert len(dedup.slots_) <= 5 and len(dedup.groups_) <= 5 and len(dedup.index_) <= 5 * 32
 
 
+def test_dedup_article_older_than_the_window_gets_its_decision() -> None:
+    # Found by a 100,000-page bench: once the slot ahead of them leaves by count, pages
+    # dated long before the newest one seen are forgotten as soon as they are added,
+    # the last one added included; its decision must still come back.
+    dedup = Deduplicator(window=3, window_days=30)
+    dedup.add("recent", "\n\n".join(story(1)), "2026-01-10")
+    for n in range(2):
+        dedup.add(f"old{n}", "\n\n".join(story(10 + n)), "2016-08-22")
+    text = "\n\n".join(story(20))
+    decision = dedup.add("old", text, "2016-08-22")
+    assert decision.canonical == "old" and decision.members == ["old"]
+    assert decision.published == "2016-08-22"
+    assert "old" not in dedup.group_of_  # out of the window at once
+    copy = dedup.add("old-copy", text, "2016-08-23")
+    assert copy.canonical == "old-copy"
+
+
 def test_dedup_rejects_bad_parameters() -> None:
     for kwargs in ({"containment": 0.0}, {"num_perm": 100}, {"index_keys": 0}, {"window": 0}):
         try:
