@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -182,6 +183,9 @@ class Guard:
                 raise _TooLarge
             return message
 
+        # Handlers that must not act after the client was told "timeout" (ingest) read
+        # this deadline rather than starting a clock of their own later.
+        scope.setdefault("state", {})["deadline"] = time.monotonic() + timeout_s
         try:
             await asyncio.wait_for(self.app(scope, limited_receive, send_with_headers), timeout_s)
         except TimeoutError:

@@ -45,6 +45,8 @@ from lagebild.store import Store
 from lagebild.web.common import WebSettings
 
 log = logging.getLogger(__name__)
+# Seconds a page waits for the store lock beyond the request's deadline (see ingest).
+LOCK_GRACE_S = 0.2
 
 INGEST_PATH = "/api/ingest"
 # Where a page came from when the request names neither a source nor a URL.
@@ -170,7 +172,10 @@ class Ingestor:
 
     def ingest(self, found: Candidate | Rejected, deadline: float) -> Outcome:
         """Run one page through the per-page stages and store it (or its rejection)."""
-        if not self._lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        # Waiting a little past the deadline lets the time limit answer the client first
+        # ("timeout"); a lock taken after the deadline then stores nothing (below).
+        wait_s = max(0.0, deadline - time.monotonic()) + LOCK_GRACE_S
+        if not self._lock.acquire(timeout=wait_s):
             raise HTTPException(503, "another page is being stored; try again")
         try:
             if time.monotonic() > deadline:
@@ -295,7 +300,12 @@ async def api_ingest(
     """
     ingestor: Ingestor = request.app.state.ingestor
     settings: WebSettings = request.app.state.settings
-    deadline = time.monotonic() + settings.ingest_timeout_s
+    # The request's own deadline, set where its time limit is enforced: a clock started
+    # here, after the body was read, could let a page be stored after the client was
+    # already answered "timeout".
+    deadline = getattr(request.state, "deadline", None) or (
+        time.monotonic() + settings.ingest_timeout_s
+    )
     # Checked before the body is read and before the store is opened: a request
     # without the token costs nothing and writes nothing.
     if not ingestor.authorised(request.headers.get("authorization")):
