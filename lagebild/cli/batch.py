@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import click
 
 from lagebild.cli.app import main
-from lagebild.cli.common import DB_OPTION, EXIT_REJECTED, console, open_store, print_json
-from lagebild.cli.pages import _print_summary
+from lagebild.cli.common import DB_OPTION, console, open_store
+from lagebild.cli.pages import report_ingest
 from lagebild.pipeline import Summary
 from lagebild.store import Store
 
@@ -77,6 +77,7 @@ def batch_cmd(
         )
     err = console(stderr=True)
     store = open_store(db_path)
+    where = store.where  # a PostgreSQL URL is shown without its password
     try:
         with connect(scheduler, local_workers) as client:
             summary = _run(
@@ -91,12 +92,7 @@ def batch_cmd(
         raise SystemExit(EXIT_CLUSTER) from None
     finally:
         store.close()
-    if as_json:
-        print_json(summary.as_dict())
-    else:
-        _print_summary(summary, db_path)
-    if summary.rejected:
-        raise SystemExit(EXIT_REJECTED)
+    report_ingest(summary, where, as_json=as_json)
 
 
 def _run(

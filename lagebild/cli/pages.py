@@ -55,12 +55,7 @@ def ingest_cmd(
         summary = _run_ingest(list(paths), store, quiet=quiet or as_json, workers=workers)
     finally:
         store.close()
-    if as_json:
-        print_json(summary.as_dict())
-    else:
-        _print_summary(summary, where)
-    if summary.rejected:
-        raise SystemExit(EXIT_REJECTED)
+    report_ingest(summary, where, as_json=as_json)
 
 
 def _run_ingest(paths: list[str], store: Store, *, quiet: bool, workers: int | None) -> Summary:
@@ -87,6 +82,17 @@ def _run_ingest(paths: list[str], store: Store, *, quiet: bool, workers: int | N
     ) as progress:
         task = progress.add_task("ingesting", total=total)
         return ingest(paths, store, workers=workers, on_page=lambda _source: progress.advance(task))
+
+
+def report_ingest(summary: Summary, where: str, *, as_json: bool) -> None:
+    """Print what an ingest did (also for ``lagebild batch``); exit 1 if a page was
+    rejected. ``where`` is ``Store.where``: a PostgreSQL URL without its password."""
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary, where)
+    if summary.rejected:
+        raise SystemExit(EXIT_REJECTED)
 
 
 def _print_summary(summary: Summary, where: str) -> None:
