@@ -319,6 +319,18 @@ def m007_run_state(db: Connection) -> None:
     )
 
 
+def m008_pack_pages(db: Connection) -> None:
+    """Raw pages packed with their article's text as zlib dictionary (1/17 of the bytes).
+
+    No column changes: the packed form marks itself (``lagebild.store.pages``), so pages
+    stored as plain zlib stay readable; this repacks them. The file does not shrink
+    until VACUUM, but the freed pages are reused by what is stored next.
+    """
+    from lagebild.store import pages
+
+    pages.pack_all(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -327,6 +339,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m005_quotes_timexes_events,
     m006_stories,
     m007_run_state,
+    m008_pack_pages,
 )
 
 

@@ -17,7 +17,6 @@ import json
 import re
 import sqlite3
 import time
-import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from urllib.parse import quote
 from lagebild.model import Article
 from lagebild.store import Store, StoreError
 from lagebild.store.dialect import is_postgres_url
+from lagebild.store.pages import PageUnreadable, read_page
 from lagebild.store.postgres import shown as postgres_shown
 
 T = TypeVar("T")
@@ -466,18 +466,14 @@ def _page_text(db: sqlite3.Connection, article_id: str) -> str | None:
     The article page uses it only to put subheadings back between the paragraphs
     where the page printed them; the store keeps the two apart.
     """
-    row = db.execute(
-        "SELECT p.raw, p.encoding, p.kind FROM pages p JOIN articles a ON a.sha256 = p.sha256 "
-        "WHERE a.id = ?",
-        (article_id,),
-    ).fetchone()
-    if row is None:
-        return None
     try:
-        text = zlib.decompress(row["raw"]).decode(row["encoding"] or "utf-8", errors="replace")
-    except (zlib.error, LookupError):
+        page = read_page(db, article_id)
+        if page is None:
+            return None
+        text = page.raw.decode(page.encoding or "utf-8", errors="replace")
+    except (PageUnreadable, LookupError):
         return None
-    if row["kind"] == "html":
+    if page.kind == "html":
         text = html.unescape(re.sub(r"<[^>]*>", "", text))
     return " ".join(text.split())
 
