@@ -20,6 +20,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from lagebild.store.quotes import SlicedTexts
 from lagebild.web import create_app
 from lagebild.web.queries import open_readonly
 from tests.test_web_store import SCRIPT_TITLE, web_store
@@ -310,11 +311,19 @@ def test_web_page_titles_are_plain_text(client: TestClient, web_store: Path) -> 
 
 
 def test_web_article_page_highlights_quotes(client: TestClient, web_store: Path) -> None:
-    article_id, text = _one(
-        web_store,
-        "SELECT article_id, text FROM quotes WHERE kind = 'direct' AND entity_id IS NOT NULL "
-        "ORDER BY length(text) DESC LIMIT 1",
-    )
+    db = open_readonly(str(web_store))
+    try:
+        # The store keeps a quote's text as offsets into its article: read it back whole.
+        rows = SlicedTexts(db).fill(
+            dict(row)
+            for row in db.execute(
+                "SELECT article_id, start, end, text FROM quotes "
+                "WHERE kind = 'direct' AND entity_id IS NOT NULL"
+            )
+        )
+    finally:
+        db.close()
+    article_id, text = max(((r["article_id"], r["text"]) for r in rows), key=lambda r: len(r[1]))
     page = client.get(f"/articles/{article_id}").text
     assert 'class="quote q-direct"' in page
     start = page.index('class="quote q-direct"')

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from lagebild.exports.spans import iso_span
 from lagebild.store.dialect import Connection
+from lagebild.store.quotes import SlicedTexts
 
 ColumnType = Literal["str", "int", "list"]
 TABLES = ("articles", "entities", "events", "quotes")
@@ -236,12 +237,13 @@ def quote_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, Any
         "a.seq, q.start",
         params,
     )
+    texts = SlicedTexts(db)
     for row in rows:
         yield {
             "article_id": row["article_id"],
             "start": int(row["start"]),
             "end": int(row["end"]),
-            "text": row["text"],
+            "text": texts.text(row["article_id"], row["start"], row["end"], row["text"]),
             "kind": row["kind"],
             "speaker": row["speaker"],
             "speaker_entity_id": row["entity_id"],

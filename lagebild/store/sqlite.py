@@ -35,7 +35,6 @@ from lagebild.model import (
     Mention,
     Page,
     Quote,
-    reading_text,
 )
 from lagebild.resolve.records import MentionDoc, Resolution
 from lagebild.store import entities as entity_tables
@@ -285,7 +284,10 @@ class Store:
                     ),
                 )
             if annotations is not None:
-                _insert_annotations(db, article.id, annotations)
+                reading = quote_tables.stored_reading_text(
+                    article.title, article.lead, list(article.subheadings), article.text
+                )
+                _insert_annotations(db, article.id, annotations, reading)
             for update in group_updates or []:
                 db.execute(
                     "UPDATE articles SET duplicate_of = ?, published_inferred = CASE "
@@ -467,10 +469,12 @@ class Store:
             else "SELECT id, title, lead, subheadings, body FROM articles ORDER BY seq"
         )
         for row in self.db.execute(sql):
-            body = row["body"]
-            paragraphs = body.split("\n\n") if body else []
-            subheadings = json.loads(row["subheadings"])
-            yield row["id"], reading_text(row["title"], row["lead"], subheadings, paragraphs)
+            yield (
+                row["id"],
+                quote_tables.stored_reading_text(
+                    row["title"], row["lead"], json.loads(row["subheadings"]), row["body"]
+                ),
+            )
 
     def entities(
         self, *, label: str | None = None, limit: int | None = None
@@ -594,8 +598,13 @@ class Store:
         return int(row[0] or 0)
 
 
-def _insert_annotations(db: Connection, article_id: str, found: Annotations) -> None:
-    """Write one article's mentions, quotes, time expressions and event frames."""
+def _insert_annotations(db: Connection, article_id: str, found: Annotations, reading: str) -> None:
+    """Write one article's mentions, quotes, time expressions and event frames.
+
+    ``reading`` is the text their offsets point into: a quote's or time expression's
+    text that is its slice of it is stored as NULL (see ``lagebild.store.quotes``).
+    """
+    sliced = quote_tables.stored_text
     db.executemany(
         "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -608,7 +617,7 @@ def _insert_annotations(db: Connection, article_id: str, found: Annotations) -> 
         [
             (
                 article_id,
-                *(q.start, q.end, q.text, q.kind),
+                *(q.start, q.end, sliced(q.text, q.start, q.end, reading), q.kind),
                 *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
                 *_quote_extras(q),
             )
@@ -617,7 +626,10 @@ def _insert_annotations(db: Connection, article_id: str, found: Annotations) -> 
     )
     db.executemany(
         "INSERT OR IGNORE INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
-        [(article_id, t.start, t.end, t.text, t.type, t.value) for t in found.timexes],
+        [
+            (article_id, t.start, t.end, sliced(t.text, t.start, t.end, reading), t.type, t.value)
+            for t in found.timexes
+        ],
     )
     db.executemany(
         "INSERT INTO event_frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

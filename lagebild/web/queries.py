@@ -437,11 +437,12 @@ def get_article(db: sqlite3.Connection, article_id: str) -> ArticleDetail | None
             (group, article.id),
         )
     ]
+    reading = article.reading_text
     quotes = [
         QuoteMark(
             r["start"],
             r["end"],
-            r["text"],
+            r["text"] if r["text"] is not None else reading[r["start"] : r["end"]],
             r["kind"],
             r["speaker"],
             r["cue"],

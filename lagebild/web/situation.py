@@ -19,6 +19,7 @@ from lagebild.exports.records import KeyEntity, key_entities
 from lagebild.exports.spans import iso_span
 from lagebild.model import Entity
 from lagebild.store import Store
+from lagebild.store.quotes import SlicedTexts
 from lagebild.timeline import Entry, articles_timeline, entity_timeline
 from lagebild.web.queries import (
     EFFECTIVE_DATE,
@@ -421,12 +422,13 @@ def list_quotes(
         f"{base} ORDER BY day IS NULL, day, a.seq, q.start LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
+    texts = SlicedTexts(db)
     items = [
         QuoteRow(
             r["article_id"],
             int(r["start"]),
             int(r["end"]),
-            r["text"],
+            texts.text(r["article_id"], r["start"], r["end"], r["text"]),
             r["kind"],
             r["speaker"],
             r["entity_id"],
