@@ -44,7 +44,8 @@ def test_pg_page_and_quote_texts_read_back(pg_url: str) -> None:
 def test_pg_store_from_before_m008_is_migrated(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Plain zlib pages and whole quote texts (the layout up to m007) read back the same."""
+    """Plain zlib pages, whole quote texts, sources with a rowid (the layout up to m007)
+    read back the same."""
     page = _page("old.txt")
     article = _article(page)
     found = _annotations(article.reading_text)
@@ -83,3 +84,6 @@ def test_pg_store_from_before_m008_is_migrated(
         texts = [r[0] for r in store.db.execute("SELECT text FROM quotes ORDER BY start")]
         assert texts == [None, "Ein Treffen sei nicht geplant"]
         assert store.db.execute("SELECT text FROM timexes").fetchone()[0] is None
+        assert [tuple(r) for r in store.db.execute("SELECT source, sha256 FROM sources")] == [
+            (page.source, page.sha256)
+        ]

@@ -382,6 +382,29 @@ def m009_quote_text_from_offsets(db: Connection) -> None:
     quotes.drop_sliced_texts(db)
 
 
+def m010_sources_by_page(db: Connection) -> None:
+    """Sources keyed by page, in the key itself: no second copy of every path and hash.
+
+    As a rowid table with a (source, sha256) key, each source row was stored twice,
+    in the table and in its key's index; the key also led with the path, so the
+    sources of one page (the article page, the export) were found by reading them all.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE sources_by_page (
+            source TEXT NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES pages(sha256),
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (sha256, source)
+        ) WITHOUT ROWID;
+        INSERT INTO sources_by_page SELECT source, sha256, seen_at FROM sources;
+        DROP TABLE sources;
+        ALTER TABLE sources_by_page RENAME TO sources;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -392,6 +415,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m007_run_state,
     m008_pack_pages,
     m009_quote_text_from_offsets,
+    m010_sources_by_page,
 )
 
 
