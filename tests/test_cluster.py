@@ -106,8 +106,8 @@ def test_cluster_join_model_ships_and_rejects_a_feature_mismatch(tmp_path: Path)
 
 
 def test_cluster_a_week_later_on_the_same_subject_is_less_likely_the_same_story() -> None:
-    same_day = pair_features((0.3, 0.3, 0.3, 0.0), False, None, 0.0, 0.0, 1, True)
-    week_on = pair_features((0.3, 0.3, 0.3, 0.0), False, None, 8.0, 8.0, 1, True)
+    same_day = pair_features((0.3, 0.3, 0.0, 0.3, 0.0), False, None, 0.0, 0.0, 1, True)
+    week_on = pair_features((0.3, 0.3, 0.0, 0.3, 0.0), False, None, 8.0, 8.0, 1, True)
     model = JoinModel.load()
     p_same, p_week = model.probability(np.array([same_day, week_on]))
     assert p_same > p_week
@@ -154,3 +154,10 @@ def test_cluster_a_long_story_keeps_a_bounded_index() -> None:
     assert found is not None and found.size == 40
     assert len(found.keys) <= 2 * STORY_KEYS
     assert len(clusterer.index_) <= 2 * STORY_KEYS
+
+
+def test_cluster_same_names_and_numbers_make_the_same_incident_likelier() -> None:
+    same = pair_features((0.3, 0.3, 0.0, 0.6, 0.6), False, None, 0.0, 0.0, 1, True, True, 0.6)
+    other = pair_features((0.3, 0.3, 0.0, 0.05, 0.0), False, None, 0.0, 0.0, 1, True, True, 0.1)
+    p_same, p_other = JoinModel.load().probability(np.array([same, other]))
+    assert p_same > JoinModel.load().threshold and p_same - p_other > 0.2

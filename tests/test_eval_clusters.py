@@ -68,3 +68,60 @@ def test_eval_clusters_german_dev_parts_are_disjoint_and_cover_the_set() -> None
     assert not tune & {r["id"] for r in check}
     assert len(tune) + len(check) == len(german_dev_records())
     assert sum(1 for r in check if r["label"] != r["id"]) >= 6  # 3 multi-article stories
+
+
+def test_eval_clusters_parts_split_by_story_and_keep_ecb_topics_together() -> None:
+    from lagebild.eval.clusters import label_part, select_part
+
+    records = [{"id": str(i), "label": str(i // 2)} for i in range(200)]
+    tune, check = select_part(records, "tune"), select_part(records, "check")
+    assert len(tune) + len(check) == 200 and 60 < len(tune) < 140
+    assert not {r["label"] for r in tune} & {r["label"] for r in check}
+    assert all(label_part(f"{t}_ecb") == label_part(f"{t}_ecbplus") for t in range(1, 50))
+
+
+def test_eval_clusters_training_reads_tune_parts_only() -> None:
+    # The join model was trained on the whole English dev files, so their figures
+    # were no check of it.
+    from lagebild.eval.benchdata import default_data_dir
+    from lagebild.eval.clusters import label_part
+    from lagebild.train.stories import training_sets
+
+    if not (default_data_dir() / "story_clusters_en").is_dir():
+        pytest.skip("benchdata not found")
+    sets = training_sets(default_data_dir(), "tune")
+    check_ids = {r["id"] for r in german_dev_records(part="check")}
+    for name, records in sets.items():
+        assert records, name
+        if name.startswith("de"):
+            assert not check_ids & {r["id"] for r in records}
+        else:
+            assert {label_part(r["label"]) for r in records} == {"tune"}
+
+
+# Pairwise F1 floors of the shipped join model (lagebild/models/stories-de/training.json
+# has the figures; the floors sit 0.02 below them). The tune parts trained the model;
+# the check parts are held out. gva_incidents' floors also guard against the story that
+# drifted over look-alike shootings and drew in every new one (tune part: 0.06 at a join
+# threshold of 0.4 before the model saw its own stories in training).
+STORY_FLOORS = {
+    "giveme5w1h_small:tune": 0.91,
+    "giveme5w1h_small:check": 0.80,
+    "gva_incidents:tune": 0.66,
+    "gva_incidents:check": 0.66,
+    "ecbplus:tune": 0.85,
+    "ecbplus:check": 0.75,
+}
+
+
+@pytest.mark.parametrize("name", sorted(STORY_FLOORS))
+def test_eval_clusters_story_floors(name: str) -> None:
+    from lagebild.eval.benchdata import default_data_dir
+    from lagebild.eval.clusters import score, select_part, stream
+
+    path = default_data_dir() / "story_clusters_en" / f"{name.split(':')[0]}.jsonl"
+    if not path.is_file():
+        pytest.skip("benchdata not found")
+    records = select_part(read_jsonl(path), name.split(":")[1])
+    result = score(records, stream(records))
+    assert result["pairwise"]["f1"] >= STORY_FLOORS[name], result

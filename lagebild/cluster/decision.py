@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,6 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "stories-de" / 
 # The order of the pair features; the model file names them and must agree.
 FEATURES = (
     "title",
-    "body",
     "lemmas",
     "entities",
     "has_entities",
@@ -38,33 +38,41 @@ FEATURES = (
     "same_language",
     "title_x_near",
     "words_x_near",
+    "names",
+    "numbers",
+    "has_numbers",
+    "words_x_gap",
+    "names_x_gap",
+    "member",
 )
 F64 = npt.NDArray[np.float64]
 
 
 def pair_features(
-    cosines: tuple[float, float, float, float],
+    cosines: Sequence[float],
     has_entities: bool,
     embedding: float | None,
     gap_last: float | None,
     gap_first: float | None,
     size: int,
     same_language: bool,
+    has_numbers: bool = False,
+    member: float = 0.0,
 ) -> list[float]:
     """The pair features in :data:`FEATURES` order.
 
-    ``cosines`` are title, body, lemma and entity cosines; ``embedding`` the embedding
+    ``cosines`` are the cosines of the parts in :data:`~lagebild.cluster.features.PARTS`
+    order (title, lemmas, entities, names, numbers); ``embedding`` the embedding
     cosine (None when either side has none); gaps are days from the story's latest and
     earliest article (None when undated).
     """
-    title, body, lemmas, entities = cosines
+    title, lemmas, entities, names, numbers = cosines
     dated = gap_last is not None and gap_first is not None
     last = gap_last if gap_last is not None else 0.0
     first = gap_first if gap_first is not None else 0.0
     near = 1.0 if dated and last <= 2.0 else 0.0
     return [
         title,
-        body,
         lemmas,
         entities,
         1.0 if has_entities else 0.0,
@@ -77,7 +85,13 @@ def pair_features(
         math.log1p(size),
         1.0 if same_language else 0.0,
         title * near,
-        0.5 * (body + lemmas) * near,
+        lemmas * near,
+        names,
+        numbers,
+        1.0 if has_numbers else 0.0,
+        lemmas * math.log1p(last),
+        names * math.log1p(last),
+        member,
     ]
 
 

@@ -4,7 +4,8 @@ In the spirit of Miranda et al. (2018) and Event Registry: articles come in publ
 order; each is compared only with stories active in a recent time window (memory stays
 flat). Candidate stories come from an inverted index of key terms, so an article is
 compared with a handful of stories, not all. For each candidate, pair features (sparse
-TF-IDF cosines of title tokens, body tokens, body lemmas and entities; the cosine of a
+TF-IDF cosines of title tokens, body lemmas, entities, names and numbers; the best
+cosine with one of the story's latest reports; the cosine of a
 multilingual embedding of headline and lead, so an English report joins the German
 story; the time distance; the story's size) go into a learned join model
 (:mod:`lagebild.cluster.decision`): the article joins the most likely story when the
@@ -14,6 +15,7 @@ probability is high enough, and two stories it is very likely to belong to both 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
@@ -29,8 +31,9 @@ F32 = npt.NDArray[np.float32]
 
 # Stories scored per article: those sharing most key terms with it. On the dev sets the
 # gold story was among the first 12 for 99 % of the articles that have one; scoring 24
-# took twice the time for no change in F1.
-CANDIDATES = 12
+# took twice the time for no change in F1, and 8 (with BODY_CHARS 2,000) kept the tune
+# parts' mean pairwise F1 within 0.01.
+CANDIDATES = 8
 # Index keys kept per story. Each article adds its key terms, so a story open for weeks
 # would index thousands; beyond twice this, the keys lightest in its centroids go. On
 # story_clusters_en (stories of up to 20 articles and 320 keys) pairwise F1 did not
@@ -42,6 +45,11 @@ STORY_KEYS = 128
 STORY_TERMS = 200
 # Article ids remembered per story (for ``story_articles``); the oldest go first.
 STORY_ARTICLES = 1000
+# Latest members of a story whose own title, names and numbers are kept, so an article
+# is compared with the reports themselves, not only with their sum: a centroid of many
+# look-alike shootings drifts towards "man shot, police say" and draws in every new one.
+MEMBERS = 3
+MEMBER_PARTS = ("title", "names", "numbers")
 
 
 @dataclass
@@ -72,6 +80,7 @@ class Arrival:
     lang: str
     day: int | None
     names: list[str]
+    member: Vector = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +96,7 @@ class _Story:
     size: int = 0
     keys: set[int] = field(default_factory=set)
     articles: deque[str] = field(default_factory=lambda: deque(maxlen=STORY_ARTICLES))
+    members: deque[Vector] = field(default_factory=lambda: deque(maxlen=MEMBERS))
     profile: Profile = field(default_factory=Profile)
 
 
@@ -196,7 +206,8 @@ class StoryClusterer:
         lang = (lang or "de")[:2].lower()
         parts = self.featurizer_.parts(title, text, lang, entities, lemmas)
         vec = None if embedding is None else np.asarray(embedding, dtype=np.float32)
-        return Arrival(article_id, title, parts, vec, lang, day, list(entities or []))
+        member = _joined(parts)
+        return Arrival(article_id, title, parts, vec, lang, day, list(entities or []), member)
 
     def candidates(self, arrival: Arrival) -> list[_Story]:
         """The open stories sharing most key terms with the article (at most CANDIDATES)."""
@@ -221,14 +232,19 @@ class StoryClusterer:
             gap_last = float(abs(arrival.day - story.last_day))
             first = story.first_day if story.first_day is not None else story.last_day
             gap_first = float(abs(arrival.day - first))
+        has_numbers = bool(parts.numbers) and bool(story.centroids["numbers"])
+        member = arrival.member
+        best_member = max((_dot(member, m) for m in story.members), default=0.0)
         return pair_features(
-            (cosines[0], cosines[1], cosines[2], cosines[3]),
+            cosines,
             has_entities,
             emb,
             gap_last,
             gap_first,
             story.size,
             arrival.lang in story.languages,
+            has_numbers,
+            best_member,
         )
 
     def place(
@@ -305,6 +321,7 @@ class StoryClusterer:
             story.first_day = day if story.first_day is None else min(story.first_day, day)
         story.size += 1
         story.articles.append(arrival.article_id)
+        story.members.append(arrival.member)
         published = dt.date.fromordinal(day).isoformat() if day is not None else None
         story.profile.observe(arrival.title, score, arrival.names, published)
         self.storylines.attach(story.storyline, story.id, story.profile)
@@ -333,6 +350,7 @@ class StoryClusterer:
             into.first_day = min(into.first_day or other.first_day, other.first_day)
         into.size += other.size
         into.articles.extend(other.articles)
+        into.members.extend(other.members)
         into.profile.absorb(other.profile)
         self._drop(other)
         for key in other.keys:
@@ -384,6 +402,23 @@ def _day(published: str | None) -> int | None:
         return dt.date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _joined(parts: Parts) -> Vector:
+    """The MEMBER_PARTS of an article as one unit vector (feature ids are per part)."""
+    joined: Vector = {}
+    for name in MEMBER_PARTS:
+        joined.update(parts.part(name))
+    norm = math.sqrt(sum(w * w for w in joined.values()))
+    return {k: w / norm for k, w in joined.items()} if norm > 0.0 else joined
+
+
+def _dot(a: Vector, b: Vector) -> float:
+    """Dot product of two sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum([w * get(k, 0.0) for k, w in a.items()])
 
 
 def _add(centroid: Vector, vector: Vector, norm2: float) -> float:

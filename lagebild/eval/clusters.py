@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import zlib
@@ -85,6 +86,35 @@ def arrival_order(records: list[dict[str, Any]]) -> list[int]:
         range(len(records)),
         key=lambda i: (records[i].get("date") is None, str(records[i].get("date") or ""), i),
     )
+
+
+# ECB+ labels are ``<topic>_ecb`` and ``<topic>_ecbplus``: the two events of one topic
+# are each other's hard negatives, so both go to the same part.
+_ECB_LABEL = re.compile(r"^(\d+)_ecb(?:plus)?$")
+
+
+def label_part(label: object) -> str:
+    """``tune`` or ``check``: a development file's part for a story label (fixed hash).
+
+    Tuning and training read only tune parts; check parts are held out and reported
+    apart (``--part``). The split is by story, so a story is never on both sides.
+
+    >>> label_part("460726"), label_part("12_ecb") == label_part("12_ecbplus")
+    ('tune', True)
+    """
+    text = str(label)
+    match = _ECB_LABEL.match(text)
+    key = match.group(1) if match else text
+    return "tune" if zlib.crc32(key.encode()) % 2 == 0 else "check"
+
+
+def select_part(records: list[dict[str, Any]], part: str) -> list[dict[str, Any]]:
+    """The records of one part (``tune``, ``check``; ``all`` keeps every record)."""
+    if part not in ("all", "tune", "check"):
+        raise ValueError(f"part must be all, tune or check, got {part!r}")
+    if part == "all":
+        return records
+    return [r for r in records if label_part(r["label"]) == part]
 
 
 def stream(
