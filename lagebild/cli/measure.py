@@ -278,7 +278,15 @@ def eval_events_cmd(seeds: Path, gold: Path) -> None:
     help="Where to write {id, duplicate_of, story, storyline} per line.",
 )
 @click.option("--embeddings", is_flag=True, help="Use multilingual headline embeddings too.")
-def eval_clusters_cmd(gold: Path, predictions: Path, embeddings: bool) -> None:
+@click.option(
+    "--part",
+    type=click.Choice(["all", "tune", "check"]),
+    default="all",
+    show_default=True,
+    help="Score only the tune or the check stories (split by a hash of the story label; "
+    "the join model was trained on tune parts).",
+)
+def eval_clusters_cmd(gold: Path, predictions: Path, embeddings: bool, part: str) -> None:
     """Stream {id, title, text, date, lang?, label} lines through dedup and clustering.
 
     Prints pairwise and B-cubed precision, recall and F1; a duplicate counts as in its
@@ -297,7 +305,7 @@ def eval_clusters_cmd(gold: Path, predictions: Path, embeddings: bool) -> None:
 
         embedder = UsemEmbedder(threads=1)
     try:
-        print_json(evaluate_clusters(gold, predictions, embedder=embedder))
+        print_json(evaluate_clusters(gold, predictions, embedder=embedder, part=part))
     except (ValueError, KeyError) as exc:
         raise click.ClickException(f"{gold}: {exc}") from None
 

@@ -28,7 +28,6 @@ import simplemma
 
 Vector = dict[int, float]
 
-_TOKEN = re.compile(r"[^\W\d_][\w\-]*\w|[^\W\d_]", re.UNICODE)
 # Function words of the languages seen most; they carry no story and bloat the index.
 STOPWORDS = frozenset(
     """
@@ -85,11 +84,6 @@ def feature_id(prefix: str, term: str) -> int:
     return zlib.crc32(f"{prefix}:{term}".encode())
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without digits and function words."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
-
-
 @dataclass
 class Parts:
     """The sparse parts of one article (each L2-normalised) and its key terms."""
@@ -105,24 +99,6 @@ class Parts:
         """One part by name (one of :data:`PARTS`)."""
         vector: Vector = getattr(self, name)
         return vector
-
-
-class Lemmatizer:
-    """simplemma with a bounded memo: news repeats its words, simplemma takes microseconds."""
-
-    def __init__(self, max_size: int = MEMO_SIZE) -> None:
-        self.max_size = max_size
-        self.memo_: dict[tuple[str, str], str] = {}
-
-    def __call__(self, word: str, lang: str) -> str:
-        key = (word, lang)
-        lemma = self.memo_.get(key)
-        if lemma is None:
-            if len(self.memo_) >= self.max_size:
-                self.memo_.clear()
-            lemma = simplemma.lemmatize(word, lang=lang).lower()
-            self.memo_[key] = lemma
-        return lemma
 
 
 # What one raw token stands for in each part: the feature ids of the title, lemma,
@@ -151,7 +127,6 @@ class Featurizer:
         self.df_ = np.zeros(1 << table_bits, dtype=np.float32)
         self.docs_ = 0.0
         self.seen_ = 0
-        self.lemmatizer_ = Lemmatizer()
         self.forms_: dict[str, dict[str, _Info]] = {}
         self.ids_: dict[str, int] = {}
 
@@ -218,7 +193,7 @@ class Featurizer:
         lower = form.lower()
         if lower in STOPWORDS:
             return _NOTHING
-        lemma = self.lemmatizer_(lower, lang)
+        lemma = simplemma.lemmatize(lower, lang=lang).lower()
         name = form[0].isupper() and len(form) > 1 and not token.startswith(_START)
         return (
             feature_id("t", lower),

@@ -210,8 +210,12 @@ def evaluate_clusters(
     predictions_path: Path | str,
     embedder: Embedder | None = None,
     clusterer: StoryClusterer | None = None,
+    part: str = "all",
 ) -> dict[str, Any]:
     """Stream a gold file, write the predictions, return the metrics.
+
+    ``part`` keeps only the ``tune`` or ``check`` stories of the file (see
+    :func:`label_part`); ``all`` reads every line.
 
     >>> import json, tempfile, pathlib
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
@@ -223,7 +227,7 @@ def evaluate_clusters(
     >>> evaluate_clusters(tmp / "g.jsonl", tmp / "p.jsonl")["pairwise"]["f1"]
     1.0
     """
-    records = read_jsonl(Path(gold_path))
+    records = select_part(read_jsonl(Path(gold_path)), part)
     start = time.perf_counter()
     predictions = stream(records, clusterer=clusterer, embedder=embedder)
     seconds = time.perf_counter() - start
@@ -439,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         "--part",
         choices=("all", "tune", "check"),
         default="all",
-        help="which part of the German dev set to write (check is held out of tuning)",
+        help="the part of the German dev set to write, or of GOLD to score (check is held "
+        "out of tuning; for GOLD the part is chosen by a hash of the story label)",
     )
     args = parser.parse_args(argv)
     if args.write_german_dev:
@@ -454,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         from lagebild.cluster import UsemEmbedder
 
         embedder = UsemEmbedder(threads=1)
-    result = evaluate_clusters(args.gold, args.predictions, embedder=embedder)
+    result = evaluate_clusters(args.gold, args.predictions, embedder=embedder, part=args.part)
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
