@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lagebild.model import Article, Page
+from lagebild.model import Article, Page, PageKind
 from lagebild.store import Store, migrations
 from lagebild.store import pages as page_tables
 from lagebild.store.pages import PageUnreadable
@@ -22,7 +22,9 @@ BODY = [
 TITLE = "Gespräche in Genf gehen weiter"
 
 
-def _page(raw: bytes, kind: str = "text", encoding: str = "utf-8", source: str = "a.txt") -> Page:
+def _page(
+    raw: bytes, kind: PageKind = "text", encoding: str = "utf-8", source: str = "a.txt"
+) -> Page:
     return Page(
         source=source,
         raw=raw,
