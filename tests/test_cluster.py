@@ -161,3 +161,18 @@ def test_cluster_same_names_and_numbers_make_the_same_incident_likelier() -> Non
     other = pair_features((0.3, 0.3, 0.0, 0.05, 0.0), False, None, 0.0, 0.0, 1, True, True, 0.1)
     p_same, p_other = JoinModel.load().probability(np.array([same, other]))
     assert p_same > JoinModel.load().threshold and p_same - p_other > 0.2
+
+
+def test_cluster_stories_merge_only_when_they_are_alike() -> None:
+    # One report naming the people of three election stories (Comey's letter, Clinton
+    # blaming Comey, Trump meeting Obama) was very likely in two of them and merged all
+    # three (giveme5w1h_small: 29 articles in one story).
+    clusterer = StoryClusterer()
+    quake = clusterer.add("q1", *QUAKE[0], "2025-01-01")
+    budget = clusterer.add("b", *BUDGET, "2025-01-01")
+    retold = ("Japan: Schweres Erdbeben", QUAKE[0][1] + " " + QUAKE[1][1])
+    second = clusterer.place(clusterer.arrive("q2", *retold, "2025-01-01"), None, 0.0)
+    one, other, twin = (clusterer.story_of(d.story) for d in (quake, budget, second))
+    assert one is not None and other is not None and twin is not None
+    assert clusterer.converged(one, [other, one]) == []
+    assert clusterer.converged(one, [twin]) == [twin]

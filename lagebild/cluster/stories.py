@@ -49,6 +49,10 @@ STORY_ARTICLES = 1000
 # is compared with the reports themselves, not only with their sum: a centroid of many
 # look-alike shootings drifts towards "man shot, police say" and draws in every new one.
 MEMBERS = 3
+# Mean lemma and name centroid cosine at or above which two stories an article is very
+# likely to belong to may merge (see ``converged``). On the tune parts, mean pairwise F1
+# 0.760 with no such test, 0.762 at 0.2-0.3, 0.769 at 0.4, 0.767 at 0.5-0.6.
+MERGE_SIMILARITY = 0.4
 MEMBER_PARTS = ("title", "names", "numbers")
 
 
@@ -180,12 +184,28 @@ class StoryClusterer:
         score = float(probs[best])
         if score < self.threshold:
             return self.place(arrival, None, score)
-        merged = [
-            candidates[i]
-            for i in np.flatnonzero(probs >= self.merge_threshold).tolist()
-            if i != best
-        ]
+        merged = self.converged(
+            candidates[best],
+            [candidates[i] for i in np.flatnonzero(probs >= self.merge_threshold).tolist()],
+        )
         return self.place(arrival, candidates[best], score, merged)
+
+    def converged(self, story: _Story, others: list[_Story]) -> list[_Story]:
+        """Those of ``others`` alike enough to ``story`` to merge with it.
+
+        An article very likely to belong to two stories is not enough: one report that
+        names the people of two events of a storyline (Comey's letter, Clinton blaming
+        Comey, Trump meeting Obama) merged them. The stories themselves must be alike:
+        the mean cosine of their lemma and name centroids at least MERGE_SIMILARITY.
+        """
+        out = []
+        for other in others:
+            if other is story:
+                continue
+            alike = [_centroid_cosine(story, other, name) for name in ("lemmas", "names")]
+            if sum(alike) / len(alike) >= MERGE_SIMILARITY:
+                out.append(other)
+        return out
 
     def arrive(
         self,
@@ -402,6 +422,14 @@ def _day(published: str | None) -> int | None:
         return dt.date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return None
+
+
+def _centroid_cosine(one: _Story, two: _Story, part: str) -> float:
+    """Cosine of two stories' centroids of one part."""
+    norms = one.norms2[part] * two.norms2[part]
+    if norms <= 0.0:
+        return 0.0
+    return _dot(one.centroids[part], two.centroids[part]) / math.sqrt(norms)
 
 
 def _joined(parts: Parts) -> Vector:

@@ -149,11 +149,8 @@ def own_rows(
             best = int(np.argmax(probs))
             if probs[best] >= model.threshold:
                 story, score_ = candidates[best], float(probs[best])
-                merged = [
-                    candidates[j]
-                    for j in np.flatnonzero(probs >= model.merge_threshold).tolist()
-                    if j != best
-                ]
+                likely = np.flatnonzero(probs >= model.merge_threshold).tolist()
+                merged = clusterer.converged(story, [candidates[j] for j in likely])
         decision = clusterer.place(arrival, story, score_, merged)
         counts = labels_of.setdefault(decision.story, Counter())
         for other in decision.merged:
