@@ -40,12 +40,14 @@ def make_pages(folder: Path, count: int, seed: int = SEED) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     paths: list[Path] = []
+    uncopied: list[int] = []  # originals not copied yet: two copies of one would be equal
     for number in range(count):
         path = folder / f"{number:05d}.txt"
         day = f"{number % 28 + 1:02d}.11.2025, 09:47 Uhr"
         if number % 25 == 24:
             # A syndicated copy of an earlier page under another header line.
-            original = paths[rng.randrange(len(paths))].read_text(encoding="utf-8")
+            chosen = uncopied.pop(rng.randrange(len(uncopied)))
+            original = paths[chosen].read_text(encoding="utf-8")
             path.write_text("Nachrichten\n\n" + original, encoding="utf-8")
         elif number % 20 == 0:
             w = [rng.choice(["Haushalt", "Verkehr", "Hafen", "Museum"]) for _ in range(2)]
@@ -65,6 +67,8 @@ def make_pages(folder: Path, count: int, seed: int = SEED) -> list[Path]:
                 f"continued, and the city plans the {w[7]} for next year.\n",
                 encoding="utf-8",
             )
+        if number % 25 != 24:
+            uncopied.append(number)
         paths.append(path)
     return paths
 
@@ -338,3 +342,10 @@ def test_reliability_workers_exit_when_ingest_is_killed(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers {left} outlived their killed parent"
+
+
+def test_reliability_make_pages_writes_distinct_pages(tmp_path: Path) -> None:
+    # Two copies of one original had the same bytes, so the large run stored 2,998 of
+    # 3,000 pages and failed its own count check.
+    paths = make_pages(tmp_path / "pages", 3000)
+    assert len({path.read_bytes() for path in paths}) == 3000
