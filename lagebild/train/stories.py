@@ -36,7 +36,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ import numpy.typing as npt
 
 from lagebild.cluster import StoryClusterer, embedding_text
 from lagebild.cluster.decision import FEATURES, MODEL_PATH, JoinModel
+from lagebild.cluster.stories import Arrival
 from lagebild.eval.benchdata import default_data_dir
 from lagebild.eval.clusters import (
     arrival_order,
@@ -83,6 +84,28 @@ def training_sets(data_dir: Path, part: str = "tune") -> dict[str, list[dict[str
     return sets
 
 
+def arrivals(
+    clusterer: StoryClusterer,
+    records: list[dict[str, Any]],
+    vectors: npt.NDArray[np.float32] | None,
+) -> Iterator[tuple[dict[str, Any], Arrival]]:
+    """Each record in arrival order with its arrival at ``clusterer`` (not yet placed)."""
+    for i in arrival_order(records):
+        record = records[i]
+        yield (
+            record,
+            clusterer.arrive(
+                str(record["id"]),
+                record.get("title") or "",
+                record.get("text") or "",
+                record.get("date"),
+                record.get("lang"),
+                record.get("entities"),
+                vectors[i] if vectors is not None else None,
+            ),
+        )
+
+
 def pair_rows(
     records: list[dict[str, Any]], model: JoinModel, vectors: npt.NDArray[np.float32] | None
 ) -> tuple[list[list[float]], list[int]]:
@@ -91,18 +114,8 @@ def pair_rows(
     open_story: dict[str, str] = {}  # gold label -> clusterer story id
     rows: list[list[float]] = []
     labels: list[int] = []
-    for i in arrival_order(records):
-        record = records[i]
+    for record, arrival in arrivals(clusterer, records, vectors):
         label = str(record["label"])
-        arrival = clusterer.arrive(
-            str(record["id"]),
-            record.get("title") or "",
-            record.get("text") or "",
-            record.get("date"),
-            record.get("lang"),
-            record.get("entities"),
-            vectors[i] if vectors is not None else None,
-        )
         for story in clusterer.candidates(arrival):
             rows.append(clusterer.pair_features(story, arrival))
             labels.append(int(open_story.get(label) == story.id))
@@ -124,18 +137,8 @@ def own_rows(
     labels_of: dict[str, Counter[str]] = {}  # clusterer story id -> its gold labels
     rows: list[list[float]] = []
     labels: list[int] = []
-    for i in arrival_order(records):
-        record = records[i]
+    for record, arrival in arrivals(clusterer, records, vectors):
         label = str(record["label"])
-        arrival = clusterer.arrive(
-            str(record["id"]),
-            record.get("title") or "",
-            record.get("text") or "",
-            record.get("date"),
-            record.get("lang"),
-            record.get("entities"),
-            vectors[i] if vectors is not None else None,
-        )
         candidates = clusterer.candidates(arrival)
         story = None
         score_ = 0.0
