@@ -14,7 +14,7 @@ from lagebild.store import Store, migrations
 from lagebild.store import pages as page_tables
 from tests.test_store_pages import _plain_text_page
 from tests.test_store_postgres import Server, pg_url, server
-from tests.test_store_quotes import _annotations, _article, _page
+from tests.test_store_quotes import _annotations, _article, _page, write_texts_as_before_m009
 
 __all__ = ["Server", "pg_url", "server"]  # the fixtures, used by name
 
@@ -59,20 +59,7 @@ def test_pg_store_from_before_m008_is_migrated(
                     "UPDATE pages SET raw = ? WHERE sha256 = ?",
                     (zlib.compress(page.raw, 6), page.sha256),
                 )
-                for q in found.quotes:
-                    db.execute(
-                        "INSERT INTO quotes (article_id, start, end, text, kind, speaker, "
-                        "speaker_start, speaker_end, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            *(article.id, q.start, q.end, q.text, q.kind),
-                            *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
-                        ),
-                    )
-                for t in found.timexes:
-                    db.execute(
-                        "INSERT INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
-                        (article.id, t.start, t.end, t.text, t.type, t.value),
-                    )
+                write_texts_as_before_m009(db, article.id, found)
             before = old.quotes()
     with Store.open(pg_url) as store:
         assert store.schema_version() == len(migrations.MIGRATIONS)

@@ -10,6 +10,7 @@ import pytest
 from lagebild.exports.records import ExportOptions, quote_rows
 from lagebild.model import Annotations, Article, Page, Quote, Timex
 from lagebild.store import Store, migrations
+from lagebild.store.dialect import Connection
 from lagebild.web.queries import get_article
 from lagebild.web.situation import list_quotes
 
@@ -45,6 +46,24 @@ def _annotations(reading: str) -> Annotations:
         ],
         timexes=[Timex("am Dienstag", *day, "DATE", "2025-12-02")],
     )
+
+
+def write_texts_as_before_m009(db: Connection, article_id: str, found: Annotations) -> None:
+    """Quotes and time expressions with their texts, as the code before m009 wrote them."""
+    for q in found.quotes:
+        db.execute(
+            "INSERT INTO quotes (article_id, start, end, text, kind, speaker, "
+            "speaker_start, speaker_end, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *(article_id, q.start, q.end, q.text, q.kind),
+                *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
+            ),
+        )
+    for t in found.timexes:
+        db.execute(
+            "INSERT INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, t.start, t.end, t.text, t.type, t.value),
+        )
 
 
 @pytest.fixture
@@ -88,21 +107,8 @@ def test_store_migration_m009_keeps_quote_texts(
         patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:8])
         with Store.open(path) as old:
             old.put(page, article)
-            with old.transaction() as db:  # as the code before m009 wrote them
-                for q in found.quotes:
-                    db.execute(
-                        "INSERT INTO quotes (article_id, start, end, text, kind, speaker, "
-                        "speaker_start, speaker_end, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            *(article.id, q.start, q.end, q.text, q.kind),
-                            *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
-                        ),
-                    )
-                for t in found.timexes:
-                    db.execute(
-                        "INSERT INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
-                        (article.id, t.start, t.end, t.text, t.type, t.value),
-                    )
+            with old.transaction() as db:
+                write_texts_as_before_m009(db, article.id, found)
             before = old.quotes()
     with Store.open(path) as store:
         assert store.schema_version() == len(migrations.MIGRATIONS)
