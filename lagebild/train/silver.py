@@ -1,0 +1,113 @@
+"""Silver NER training sentences: unlabelled German news tagged by trained models.
+
+Self-training for ``lagebild.train.ner --silver FILE``: the sentences of the DER STANDARD
+articles (gnad10k) and the Wikinews articles of the quotation set (train and dev) are
+tokenised with ``blank("de")``, tagged by every teacher model, and kept only where all
+teachers predict exactly the same entities; disagreement marks the sentences where a
+teacher's error is likely. The file holds one JSON object ``{"words", "tags"}`` (BIO, the
+GermEval labels) per line::
+
+    python -m lagebild.train.silver --teacher lagebild/models/ner-de --teacher /tmp/other \\
+        --out /tmp/silver.jsonl.gz
+
+The texts are not committed (their licence is CC BY-NC-SA 4.0); neither is the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import spacy
+
+from lagebild.annotate.ner import NerTagger
+from lagebild.annotate.sentences import sentence_spans
+from lagebild.train.data import Sentence, benchdata_dir
+from lagebild.train.vectors import _gnad, _wikinews
+
+SOURCES = {"gnad": _gnad, "wikinews": _wikinews}
+# Sentences outside these lengths are mostly headlines glued to teasers or lists.
+MIN_WORDS, MAX_WORDS = 5, 60
+
+
+def unlabelled_sentences(root: Path, sources: Sequence[str]) -> Iterator[list[str]]:
+    """The tokenised sentences of the chosen sources, in file order."""
+    tokenizer = spacy.blank("de").tokenizer
+    for name in sources:
+        for text in SOURCES[name](root):
+            for start, end in sentence_spans(text):
+                words = [t.text for t in tokenizer(text[start:end]) if not t.is_space]
+                if MIN_WORDS <= len(words) <= MAX_WORDS:
+                    yield words
+
+
+def agreed(teachers: Sequence[NerTagger], sentences: Iterable[list[str]]) -> Iterator[Sentence]:
+    """The sentences on which every teacher predicts the same tags, with those tags."""
+    batch: list[list[str]] = []
+    for words in sentences:
+        batch.append(words)
+        if len(batch) == 512:
+            yield from _agreed_batch(teachers, batch)
+            batch = []
+    if batch:
+        yield from _agreed_batch(teachers, batch)
+
+
+def _agreed_batch(teachers: Sequence[NerTagger], batch: list[list[str]]) -> Iterator[Sentence]:
+    """One batch of :func:`agreed`."""
+    tagged = [list(t.tag_tokens(batch)) for t in teachers]
+    for i, words in enumerate(batch):
+        tags = tagged[0][i]
+        if all(other[i] == tags for other in tagged[1:]):
+            yield Sentence(words=words, tags=tags)
+
+
+def write_silver(sentences: Iterable[Sentence], out: Path) -> int:
+    """Write sentences as gzipped JSON lines; return how many."""
+    count = 0
+    with gzip.open(out, "wt", encoding="utf-8") as handle:
+        for sent in sentences:
+            handle.write(json.dumps({"words": sent.words, "tags": sent.tags}) + "\n")
+            count += 1
+    return count
+
+
+def read_silver(path: Path) -> Iterator[Sentence]:
+    """The sentences of a file written by :func:`write_silver`."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            yield Sentence(words=list(row["words"]), tags=list(row["tags"]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Tag the unlabelled sources with the teachers and write the agreed sentences."""
+    parser = argparse.ArgumentParser(
+        prog="python -m lagebild.train.silver", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--teacher", type=Path, action="append", required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=list(SOURCES))
+    parser.add_argument("--root", type=Path, default=None, help="benchmark folder")
+    args = parser.parse_args(argv)
+    teachers = [NerTagger(path, include_subtypes=True) for path in args.teacher]
+    seen = 0
+
+    def counted(items: Iterable[list[str]]) -> Iterator[list[str]]:
+        nonlocal seen
+        for item in items:
+            seen += 1
+            yield item
+
+    sentences = counted(unlabelled_sentences(args.root or benchdata_dir(), args.sources))
+    kept = write_silver(agreed(teachers, sentences), args.out)
+    print(json.dumps({"sentences": seen, "agreed": kept}), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
