@@ -122,22 +122,10 @@ def ner_embed(
         )
         size += width
     if pieces:
-        fixed = piece_features(pieces_mode)
-        parts.append(
-            chain(
-                fixed,
-                with_array(cast(Model[Any, Any], Linear(pieces, fixed.get_dim("nO")))),
-            )
-        )
+        parts.append(_projected(piece_features(pieces_mode), pieces))
         size += pieces
     if context:
-        fixed = context_features(context_orders)
-        parts.append(
-            chain(
-                fixed,
-                with_array(cast(Model[Any, Any], Linear(context, fixed.get_dim("nO")))),
-            )
-        )
+        parts.append(_projected(context_features(context_orders), context))
         size += context
     if gazetteer:
         bits = gazetteer_bits(compound_heads)
@@ -147,6 +135,11 @@ def ner_embed(
         Maxout(width, size, nP=3, dropout=0.0, normalize=True)
     )
     return chain(concatenate(*parts), reduce, ragged2list())
+
+
+def _projected(fixed: Model[Any, Any], width: int) -> Model[Any, Any]:
+    """Fixed pretrained features of each word through a trainable projection to ``width``."""
+    return chain(fixed, with_array(cast(Model[Any, Any], Linear(width, fixed.get_dim("nO")))))
 
 
 def compound_head(text: str) -> str | None:
