@@ -196,11 +196,23 @@ def test_web_api_search_never_runs_fts_syntax(client: TestClient, q: str) -> Non
     assert client.get("/api/search", params={"q": q}).status_code == 200
 
 
+def _match(text: str) -> str | None:
+    query = fts_query(text)
+    return None if query is None else query.match
+
+
 def test_web_fts_query_quotes_every_word() -> None:
-    assert fts_query("Gespräch") == '"gespräch"*'
-    assert fts_query("Straße") == '("strasse"* OR "straße"*)'
-    assert fts_query('"Weißes Haus"') == '"Weißes Haus"'
-    assert fts_query(" ... ") is None
+    assert _match("Gespräch") == '"gesprach"*'
+    assert _match("Straße") == '("strasse"* OR "straße"*)'
+    assert _match('"Weißes Haus"') == '("weißes" AND "haus")'
+    assert _match("NEAR(a b)") == '("near" AND "a"*) AND "b"*'
+    assert _match(" ... ") is None
+
+
+def test_web_fts_query_checks_phrases_in_the_text() -> None:
+    query = fts_query('"Weißes Haus" Gespräch')
+    assert query is not None and query.needs_phrases
+    assert fts_query("Gespräch") is not None and not fts_query("Gespräch").needs_phrases
 
 
 def test_web_api_openapi_document(client: TestClient) -> None:

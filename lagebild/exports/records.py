@@ -145,10 +145,12 @@ def article_rows(db: Connection, options: ExportOptions) -> Iterator[dict[str, A
             ("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)", options.entity),
         ]
     )
-    for row in db.execute(f"SELECT * FROM articles a WHERE {where} ORDER BY a.seq", params):
+    sql = f"SELECT a.*, lagebild_text(a.body) AS body_text FROM articles a WHERE {where}"
+    for row in db.execute(sql + " ORDER BY a.seq", params):
         record: dict[str, Any] = {}
         for name, kind in COLUMNS["articles"]:
             record[name] = _list(row[name]) if kind == "list" else row[name]
+        record["body"] = row["body_text"]
         yield record
 
 

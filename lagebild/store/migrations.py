@@ -405,6 +405,81 @@ def m010_sources_by_page(db: Connection) -> None:
     )
 
 
+def m011_compressed_bodies(db: Connection) -> None:
+    """Bodies compressed with Zstandard against a dictionary learnt from the store, and a
+    full-text index without word positions.
+
+    On SQLite the body column then holds a Zstandard frame (``lagebild.store.texts``),
+    and the full-text index reads its text through the view ``articles_text``, which
+    unpacks it with ``lagebild_text()``; the index is rebuilt from that view. A body
+    update that does not change the text (compressing it again) leaves the index alone.
+    The new index keeps the columns each word is in, not its positions (``detail=column``,
+    0.44x the pages' bytes instead of 0.73x); phrases are checked against the text
+    (``lagebild.store.fts``).
+    PostgreSQL keeps plain text (TOAST compresses it); its ``lagebild_text()`` returns
+    its argument, so every query reads bodies the same way on both.
+    """
+    from lagebild.store import texts
+
+    run_script(
+        db,
+        """
+        CREATE TABLE text_dictionaries (
+            id INTEGER NOT NULL PRIMARY KEY,  -- the dictionary id in each frame's header
+            data BLOB NOT NULL,
+            trained_on INTEGER NOT NULL       -- how many bodies it was trained on
+        );
+        """,
+    )
+    if dialect_of(db) == "postgres":
+        run_script(
+            db,
+            """
+            CREATE FUNCTION lagebild_text(body TEXT) RETURNS TEXT
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT body $$;
+            """,
+        )
+        return
+    texts.register(db)
+    run_script(
+        db,
+        """
+        DROP TRIGGER articles_ai;
+        DROP TRIGGER articles_ad;
+        DROP TRIGGER articles_au;
+        DROP TABLE articles_fts;
+        CREATE VIEW articles_text AS
+            SELECT seq, title, lead, lagebild_text(body) AS body FROM articles;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, body,
+            content='articles_text', content_rowid='seq',
+            tokenize='unicode61 remove_diacritics 2', detail=column
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, lead, body)
+            VALUES (new.seq, new.title, new.lead, lagebild_text(new.body));
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+            VALUES ('delete', old.seq, old.title, old.lead, lagebild_text(old.body));
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, lead, body ON articles
+        WHEN old.title IS NOT new.title OR old.lead IS NOT new.lead
+            OR lagebild_text(old.body) IS NOT lagebild_text(new.body)
+        BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, lead, body)
+            VALUES ('delete', old.seq, old.title, old.lead, lagebild_text(old.body));
+            INSERT INTO articles_fts(rowid, title, lead, body)
+            VALUES (new.seq, new.title, new.lead, lagebild_text(new.body));
+        END;
+        INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+        """,
+    )
+    if db.execute("SELECT count(*) FROM articles").fetchone()[0] >= texts.TRAIN_AT:
+        texts.train_dictionary(db)
+    texts.compress_all(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -416,6 +491,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m008_pack_pages,
     m009_quote_text_from_offsets,
     m010_sources_by_page,
+    m011_compressed_bodies,
 )
 
 

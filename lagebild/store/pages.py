@@ -82,7 +82,8 @@ def read_page(db: Connection, article_id: str) -> StoredPage | None:
     Raises PageUnreadable when the bytes cannot be unpacked or are not the page's.
     """
     row = db.execute(
-        "SELECT p.sha256, p.kind, p.encoding, p.raw, a.title, a.lead, a.body "
+        "SELECT p.sha256, p.kind, p.encoding, p.raw, a.title, a.lead, "
+        "lagebild_text(a.body) AS body "
         "FROM pages p JOIN articles a ON a.sha256 = p.sha256 WHERE a.id = ?",
         (article_id,),
     ).fetchone()
@@ -117,6 +118,7 @@ def pack_all(db: Connection) -> int:
     last = 0
     while True:
         rows = db.execute(
+            # Plain bodies: this runs in migration m008, before m011 compressed them.
             "SELECT a.seq, p.sha256, p.raw, a.title, a.lead, a.body "
             "FROM articles a JOIN pages p ON p.sha256 = a.sha256 "
             "WHERE a.seq > ? ORDER BY a.seq LIMIT 500",

@@ -53,7 +53,8 @@ def stored_reading_text(
 def article_reading_text(db: Connection, article_id: str) -> str:
     """The reading text of one stored article ('' if there is none)."""
     row = db.execute(
-        "SELECT title, lead, subheadings, body FROM articles WHERE id = ?", (article_id,)
+        "SELECT title, lead, subheadings, lagebild_text(body) FROM articles WHERE id = ?",
+        (article_id,),
     ).fetchone()
     if row is None:
         return ""
@@ -99,6 +100,7 @@ def drop_sliced_texts(db: Connection) -> None:
     last = -1
     while True:
         rows = db.execute(
+            # Plain bodies: this runs in migration m009, before m011 compressed them.
             "SELECT seq, id, title, lead, subheadings, body FROM articles WHERE seq > ? "
             "ORDER BY seq LIMIT 500",
             (last,),

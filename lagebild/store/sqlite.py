@@ -39,9 +39,11 @@ from lagebild.model import (
 from lagebild.resolve.records import MentionDoc, Resolution
 from lagebild.store import entities as entity_tables
 from lagebild.store import events as event_tables
+from lagebild.store import fts
 from lagebild.store import pages as page_tables
 from lagebild.store import quotes as quote_tables
 from lagebild.store import stories as story_tables
+from lagebild.store import texts as text_tables
 from lagebild.store.dialect import Connection, Row, dialect_of, is_postgres_url
 from lagebild.store.entities import EntityDetail
 from lagebild.store.migrations import migrate
@@ -125,6 +127,8 @@ class Store:
         self.db = db
         self.path = path
         self.dialect = dialect_of(db)
+        # Packs bodies on writing; on SQLite also gives the connection lagebild_text().
+        self.texts = text_tables.register(db)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -270,6 +274,7 @@ class Store:
                 ),
             )
             self._insert_article(db, page.sha256, article, now)
+            self.texts.train_if_due(db)
             db.execute(
                 "INSERT INTO run_state VALUES ('batch_pending', '1') "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -311,7 +316,7 @@ class Store:
         values.update(
             {name: json.dumps(getattr(article, name), ensure_ascii=False) for name in LIST_FIELDS}
         )
-        values["body"] = article.text
+        values["body"] = self.texts.pack(article.text)
         values["sha256"] = sha256
         values["ingested_at"] = now
         columns = ", ".join(values)
@@ -463,10 +468,12 @@ class Store:
         """(article id, reading text) in arrival order; only articles with mentions if
         ``with_mentions``. Rows are read one at a time, not the whole table at once."""
         sql = (
-            "SELECT a.id, a.title, a.lead, a.subheadings, a.body FROM articles a "
+            "SELECT a.id, a.title, a.lead, a.subheadings, lagebild_text(a.body) AS body "
+            "FROM articles a "
             "WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id) ORDER BY a.seq"
             if with_mentions
-            else "SELECT id, title, lead, subheadings, body FROM articles ORDER BY seq"
+            else "SELECT id, title, lead, subheadings, lagebild_text(body) AS body FROM articles "
+            "ORDER BY seq"
         )
         for row in self.db.execute(sql):
             yield (
@@ -504,11 +511,10 @@ class Store:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
-    @staticmethod
-    def _article(row: Row) -> Article:
+    def _article(self, row: Row) -> Article:
         data: dict[str, Any] = {name: row[name] for name in SCALAR_FIELDS}
         data.update({name: json.loads(row[name]) for name in LIST_FIELDS})
-        body = row["body"]
+        body = self.texts.unpack(row["body"])
         data["body"] = body.split("\n\n") if body else []
         return Article(**data)
 
@@ -523,13 +529,20 @@ class Store:
         """Full-text search over titles, leads and bodies; articles with a snippet."""
         if self.dialect == "postgres":
             return self._search_postgres(query, limit)
+        terms = fts.SearchQuery.of(fts.Term.of([word]) for word in _words(query))
+        if not terms.terms:
+            return []
+        sql = (
+            "SELECT a.*, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? "
+        )
+        params: list[Any] = [terms.match]
+        if terms.needs_phrases:
+            sql += "AND lagebild_phrases(a.title, a.lead, lagebild_text(a.body), ?) "
+            params.append(terms.phrases_json())
         try:
-            rows = self.db.execute(
-                "SELECT a.*, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip "
-                "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
-                "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
-                (_fts_query(query), limit),
-            ).fetchall()
+            rows = self.db.execute(sql + "ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
         except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot search for {query!r}: {exc}") from None
         return [(self._article(row), str(row["snip"])) for row in rows]
@@ -664,10 +677,6 @@ def _signature(row: Row) -> Signature:
     return Signature(values, int(row["shingles"]))
 
 
-def _fts_query(query: str) -> str:
-    """Quote each word so user input is searched, never parsed as FTS syntax.
-
-    Control characters are dropped: a NUL would end the FTS5 string early.
-    """
-    words = [w.replace('"', '""') for w in re.sub(r"[\x00-\x1f\x7f]", " ", query).split()]
-    return " ".join(f'"{w}"' for w in words if w) or '""'
+def _words(query: str) -> list[str]:
+    """The words of a query; control characters (a NUL would end an FTS5 string) split."""
+    return re.sub(r"[\x00-\x1f\x7f]", " ", query).split()

@@ -58,7 +58,8 @@ def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
     ):
         names.setdefault(article_id, []).append(name)
     rows = db.execute(
-        "SELECT id, title, lead, body, coalesce(published, published_inferred) AS day, language "
+        "SELECT id, title, lead, lagebild_text(body) AS body, "
+        "coalesce(published, published_inferred) AS day, language "
         "FROM articles WHERE duplicate_of IS NULL "
         # The expression, not its alias, in "IS NULL": PostgreSQL reads a name inside an
         # ORDER BY expression as a table column.

@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 from lagebild.model import Article
-from lagebild.store import Store, StoreError
+from lagebild.store import Store, StoreError, texts
 from lagebild.store.dialect import is_postgres_url
 from lagebild.store.pages import PageUnreadable, read_page
 from lagebild.store.postgres import shown as postgres_shown
@@ -62,6 +62,8 @@ def open_readonly(path: str, *, timeout_s: float | None = None) -> sqlite3.Conne
     db.row_factory = sqlite3.Row
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA query_only = ON")
+    # Bodies are compressed; snippets and the reading view read them through it.
+    texts.register(db)
     if timeout_s is not None:
         deadline = time.monotonic() + timeout_s
         db.set_progress_handler(lambda: int(time.monotonic() > deadline), PROGRESS_STEPS)

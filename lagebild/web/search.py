@@ -3,8 +3,9 @@ and entity.
 
 The index (FTS5, ``unicode61 remove_diacritics 2``) folds accents, so ä = a; a German
 reader also types ae for ä and ss for ß, and expects a word to find its inflected
-forms. ``fts_query`` turns what was typed into a query that does both, with every word
-quoted so nothing typed is run as FTS syntax.
+forms. ``fts_query`` turns what was typed into a query that does both, made of index
+tokens so nothing typed is run as FTS syntax (``lagebild.store.fts``: the index keeps
+no word positions, so words that must stand together are checked in the text).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from lagebild.store.fts import SearchQuery, Term
 from lagebild.web.queries import (
     EFFECTIVE_DATE,
     SUMMARY_COLUMNS,
@@ -83,36 +85,28 @@ _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def fts_query(text: str) -> str | None:
-    """An FTS5 query for what a person typed; None when nothing searchable is left.
+def fts_query(text: str) -> SearchQuery | None:
+    """The full-text query for what a person typed; None when nothing searchable is left.
 
     Each word is matched as a prefix, so "Gespräch" also finds "Gespräche" and
     "Gesprächen", with its ß and ae/oe/ue spellings as alternatives; a phrase in double
-    quotes is matched as written. Every word is quoted, so FTS syntax typed by the user
-    (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
+    quotes is matched as written. Words become index tokens, never FTS syntax, so what
+    the user types (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
     """
-    terms: list[str] = []
+    terms: list[Term] = []
     # Control characters (NUL above all) end an FTS5 string early; they search nothing.
     text = _CONTROL.sub(" ", text)
     for match in _TERM.finditer(text):
         phrase, word = match.group(1), match.group(2)
         if phrase is not None:
-            if any(ch.isalnum() for ch in phrase):
-                terms.append(_quoted(phrase))
-            continue
-        word = word.strip("\"'.,;:!?()[]{}«»„“”‚‘’")
-        if not any(ch.isalnum() for ch in word):
+            terms.append(Term.of([phrase]))
             continue
         variants = {word.lower()}
         for plain, german in _TRANSLITERATIONS:
             variants |= {v.replace(plain, german) for v in variants if plain in v}
-        alternatives = " OR ".join(_quoted(v) + "*" for v in sorted(variants))
-        terms.append(f"({alternatives})" if len(variants) > 1 else alternatives)
-    return " AND ".join(terms[:MAX_SEARCH_TERMS]) or None
+        terms.append(Term.of(sorted(variants), prefix=True))
+    query = SearchQuery.of(terms)
+    return SearchQuery(query.terms[:MAX_SEARCH_TERMS]) if query.terms else None
 
 
 def _snippet(text: str) -> list[SnippetPart]:
@@ -132,19 +126,26 @@ def search(
     Each facet counts hits under every filter but its own, so picking an outlet still
     shows how the hits spread over the other outlets.
     """
-    fts = fts_query(query)
-    if fts is None:
+    parsed = fts_query(query)
+    if parsed is None:
         return SearchResult(query, None, Listing(0, limit, offset, []), [], [])
+    fts = parsed.match
     base = (
         "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?"
     )
+    head: list[str] = [fts]  # the parameters of ``base``
+    if parsed.needs_phrases:
+        # The index has no word positions: words that must stand together are checked in
+        # the text.
+        base += " AND lagebild_phrases(a.title, a.lead, lagebild_text(a.body), ?)"
+        head.append(parsed.phrases_json())
     where, params = filters.where()
-    total = db.execute(f"SELECT count(*) {base} AND {where}", [fts, *params]).fetchone()[0]
+    total = db.execute(f"SELECT count(*) {base} AND {where}", [*head, *params]).fetchone()[0]
     rows = db.execute(
         f"SELECT {SUMMARY_COLUMNS}, snippet(articles_fts, -1, ?, ?, ' … ', 24) AS snip "
         f"{base} AND {where} ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0), a.seq "
         "LIMIT ? OFFSET ?",
-        [MATCH_OPEN, MATCH_CLOSE, fts, *params, limit, offset],
+        [MATCH_OPEN, MATCH_CLOSE, *head, *params, limit, offset],
     )
     hits = [SearchHit(summary_of(row), _snippet(row["snip"] or "")) for row in rows]
 
@@ -154,7 +155,7 @@ def search(
     for month, n in db.execute(
         f"SELECT substr({EFFECTIVE_DATE}, 1, 7) AS month, count(*) {base} AND {where} "
         "GROUP BY month ORDER BY month IS NULL, month DESC",
-        [fts, *params],
+        [*head, *params],
     ):
         if month is None or not re.fullmatch(r"\d{4}-\d{2}", month):
             months.append(Facet("", "undated", int(n), {}))
@@ -171,7 +172,7 @@ def search(
         for name, n in db.execute(
             f"SELECT a.outlet, count(*) {base} AND {where} AND a.outlet IS NOT NULL "
             "GROUP BY a.outlet ORDER BY 2 DESC, 1",
-            [fts, *params],
+            [*head, *params],
         )
     ]
     anyone = replace(filters, entity=None)
@@ -185,7 +186,7 @@ def search(
             f"FROM (SELECT a.id AS hit {base} AND {where}) h "
             "JOIN mentions m ON m.article_id = h.hit JOIN entities e ON e.id = m.entity_id "
             "GROUP BY e.id ORDER BY n DESC, e.articles DESC, e.name LIMIT ?",
-            [fts, *params, ENTITY_FACETS],
+            [*head, *params, ENTITY_FACETS],
         )
     ]
     if filters.entity and filters.entity not in {f.value for f in entity_facets}:
