@@ -78,9 +78,37 @@ def test_dedup_stored_signature_without_shingles_still_matches() -> None:
     dedup = Deduplicator()
     text = "\n\n".join(story(6))
     sig = dedup.signature(text)
-    stored = Signature(sig.hashvalues.copy(), sig.shingles)  # as read back from SQLite
+    stored = Signature.from_stored(sig.stored_form(), sig.shingles, sig.whole)  # as in SQLite
     dedup.add("stored", "", "2025-01-01", stored)
     assert dedup.add("new", text[: len(text) // 2], None).canonical == "stored"
+
+
+def test_dedup_stored_form_keeps_the_index_keys_whole_and_low_bytes_of_the_rest() -> None:
+    dedup = Deduplicator()
+    sig = dedup.signature("\n\n".join(story(7)))
+    data = sig.stored_form()
+    assert len(data) == 32 * 4 + 96
+    back = Signature.from_stored(data, sig.shingles, sig.whole)
+    assert np.array_equal(back.hashvalues[:32], sig.hashvalues[:32])
+    assert np.array_equal(back.hashvalues[32:], sig.hashvalues[32:] & 0xFF)
+    # A row stored before m012 keeps every value whole.
+    old = Signature.from_stored(sig.hashvalues.astype("<u4").tobytes(), sig.shingles, None)
+    assert np.array_equal(old.hashvalues, sig.hashvalues)
+
+
+def test_dedup_estimate_from_stored_low_bytes_is_close_to_the_whole_values() -> None:
+    dedup = Deduplicator()
+    base = story(8, paragraphs=10)
+    pairs = [(base, base[:k]) for k in (2, 5, 8)] + [(base, story(9 + n)) for n in range(5)]
+    for a_text, b_text in pairs:
+        a = dedup.signature("\n\n".join(a_text))
+        b = dedup.signature("\n\n".join(b_text))
+        whole = [Signature(s.hashvalues, s.shingles) for s in (a, b)]
+        stored = [Signature.from_stored(s.stored_form(), s.shingles, s.whole) for s in (a, b)]
+        exact = dedup.containment_of(a, b)
+        assert abs(dedup.containment_of(*stored) - dedup.containment_of(*whole)) < 0.05
+        assert abs(dedup.containment_of(*stored) - exact) < 0.15
+        assert (dedup.containment_of(*stored) >= dedup.containment) == (exact >= dedup.containment)
 
 
 def test_dedup_window_forgets_old_articles_and_groups() -> None:

@@ -117,4 +117,4 @@ def test_store_migration_m009_keeps_quote_texts(
         assert texts == [None, "Ein Treffen sei nicht geplant"]
         assert store.db.execute("SELECT text FROM timexes").fetchone()[0] is None
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-        assert "quotes_entity" in indexes
+        assert "quote_rows_entity" in indexes  # the speaker index, as m014 rebuilt it

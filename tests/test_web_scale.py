@@ -104,6 +104,11 @@ def build_scale_store(path: Path) -> Path:
     store = Store.open(building)
     db = store.db
     db.execute("BEGIN")
+    # Mentions with their entity ids as text; into mention_rows once the entities exist.
+    db.execute(
+        "CREATE TEMP TABLE named (article_id, start, end, text, label, entity_id, "
+        "PRIMARY KEY (article_id, start))"
+    )
     seq = 0
     stories: dict[str, dict[str, Any]] = {}
     for i, (_label_name, text) in enumerate(texts):
@@ -146,7 +151,7 @@ def build_scale_store(path: Path) -> Path:
             )
             db.execute("INSERT INTO sources VALUES (?, ?, '2026-01-01')", (f"gnad/{i}-{v}", sha))
             db.executemany(
-                "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO named VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     (
                         article_id,
@@ -164,11 +169,11 @@ def build_scale_store(path: Path) -> Path:
                 before = [m for m in people if m.end() <= q.start()]
                 speaker = before[-1] if before else (people[0] if people else None)
                 db.execute(
-                    "INSERT OR IGNORE INTO quotes (article_id, start, end, text, kind, speaker, "
+                    "INSERT OR IGNORE INTO quote_rows (article, start, end, text, kind, speaker, "
                     "speaker_start, speaker_end, cue, entity_id) "
                     "VALUES (?, ?, ?, ?, 'direct', ?, ?, ?, 'sagte', ?)",
                     (
-                        *(article_id, q.start(1), q.end(1), q.group(1)),
+                        *(seq, q.start(1), q.end(1), q.group(1)),
                         speaker.group(0) if speaker else None,
                         speaker.start() if speaker else None,
                         speaker.end() if speaker else None,
@@ -191,11 +196,18 @@ def build_scale_store(path: Path) -> Path:
             entry["days"].append(day.isoformat())
             entry["outlets"].add(OUTLETS[(i + v) % len(OUTLETS)])
     db.execute(
-        "INSERT INTO entities SELECT entity_id, min(text), min(label), json_array(min(text)), "
-        "'[]', count(*), count(DISTINCT article_id) FROM mentions GROUP BY entity_id"
+        "INSERT INTO entities (id, name, type, forms, roles, mentions, articles, num) "
+        "SELECT entity_id, min(text), min(label), json_array(min(text)), '[]', count(*), "
+        "count(DISTINCT article_id), row_number() OVER (ORDER BY entity_id) "
+        "FROM named GROUP BY entity_id"
     )
     db.execute(
-        "UPDATE quotes SET entity_id = NULL WHERE entity_id NOT IN (SELECT id FROM entities)"
+        "INSERT INTO mention_rows SELECT a.seq, n.start, n.end, n.text, n.label, e.num "
+        "FROM named n JOIN articles a ON a.id = n.article_id "
+        "JOIN entities e ON e.id = n.entity_id"
+    )
+    db.execute(
+        "UPDATE quote_rows SET entity_id = NULL WHERE entity_id NOT IN (SELECT id FROM entities)"
     )
     for number, (story_id, entry) in enumerate(stories.items()):
         names = [n for n, _ in collections.Counter(entry["names"]).most_common()]

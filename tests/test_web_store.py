@@ -51,12 +51,17 @@ def resolve_by_surface(db: sqlite3.Connection) -> None:
             entity_id = f"{label.lower()}-{number}-{slug}"
             articles = {article for article, _ in seen}
             db.execute(
-                "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (entity_id, text, label, json.dumps([text]), "[]", len(seen), len(articles)),
+                "INSERT INTO entities (id, name, type, forms, roles, mentions, articles, num) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *(entity_id, text, label, json.dumps([text]), "[]"),
+                    *(len(seen), len(articles), number + 1),
+                ),
             )
             db.executemany(
-                "UPDATE mentions SET entity_id = ? WHERE article_id = ? AND start = ?",
-                [(entity_id, article, start) for article, start in seen],
+                "UPDATE mention_rows SET entity = ? "
+                "WHERE article = (SELECT seq FROM articles WHERE id = ?) AND start = ?",
+                [(number + 1, article, start) for article, start in seen],
             )
     if not db.execute("SELECT count(*) FROM entity_roles").fetchone()[0]:
         # The most reported entity gets a role in each of its articles, with their dates.

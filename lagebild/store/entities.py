@@ -36,9 +36,9 @@ def mention_docs(db: Connection, reading_texts: dict[str, str] | None) -> Iterat
     text (the texts are then streamed separately, see ``Store.resolve_inputs``).
     """
     rows = db.execute(
-        "SELECT m.article_id, m.start, m.end, m.text, m.label, "
+        "SELECT a.id AS article_id, m.start, m.end, m.text, m.label, "
         "coalesce(a.published, a.published_inferred) AS published "
-        "FROM mentions m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.start"
+        "FROM mention_rows m JOIN articles a ON a.seq = m.article ORDER BY m.article, m.start"
     )
     current: MentionDoc | None = None
     for row in rows:
@@ -62,11 +62,13 @@ def write_resolution(db: Connection, resolution: Resolution) -> None:
     articles: dict[str, set[str]] = {}
     for (article_id, _start), entity_id in resolution.links.items():
         articles.setdefault(entity_id, set()).add(article_id)
-    db.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
+    db.execute("UPDATE mention_rows SET entity = NULL WHERE entity IS NOT NULL")
     db.execute("DELETE FROM entity_roles")
     db.execute("DELETE FROM entities")
+    num = {e.id: n for n, e in enumerate(resolution.entities, 1)}
     db.executemany(
-        "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entities (id, name, type, forms, roles, mentions, articles, num) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 e.id,
@@ -76,14 +78,16 @@ def write_resolution(db: Connection, resolution: Resolution) -> None:
                 json.dumps(e.roles, ensure_ascii=False),
                 resolution.mention_counts.get(e.id, 0),
                 len(articles.get(e.id, ())),
+                num[e.id],
             )
             for e in resolution.entities
         ],
     )
     db.executemany(
-        "UPDATE mentions SET entity_id = ? WHERE article_id = ? AND start = ?",
+        "UPDATE mention_rows SET entity = ? "
+        "WHERE article = (SELECT seq FROM articles WHERE id = ?) AND start = ?",
         [
-            (entity_id, article_id, start)
+            (num[entity_id], article_id, start)
             for (article_id, start), entity_id in resolution.links.items()
         ],
     )

@@ -18,15 +18,15 @@ from lagebild.store.dialect import Connection
 # The speaker's entity: the mention a pronoun or role stands for, else the last resolved
 # mention inside the speaker span ("Der US-Sondergesandte Steve Witkoff").
 LINK_SPEAKERS = """
-UPDATE quotes SET entity_id = coalesce(
+UPDATE quote_rows SET entity_id = coalesce(
     (
-        SELECT m.entity_id FROM mentions m
-        WHERE m.article_id = quotes.article_id AND m.start = quotes.antecedent_start
+        SELECT e.id FROM mention_rows m JOIN entities e ON e.num = m.entity
+        WHERE m.article = quote_rows.article AND m.start = quote_rows.antecedent_start
     ),
     (
-        SELECT m.entity_id FROM mentions m
-        WHERE m.article_id = quotes.article_id AND m.entity_id IS NOT NULL
-        AND m.start >= quotes.speaker_start AND m.end <= quotes.speaker_end
+        SELECT e.id FROM mention_rows m JOIN entities e ON e.num = m.entity
+        WHERE m.article = quote_rows.article
+        AND m.start >= quote_rows.speaker_start AND m.end <= quote_rows.speaker_end
         ORDER BY m.end DESC
         LIMIT 1
     )

@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from lagebild.dedup import Signature
 from lagebild.errors import Rejected
 from lagebild.model import (
@@ -281,12 +279,8 @@ class Store:
             )
             if signature is not None:
                 db.execute(
-                    "INSERT INTO dedup_signatures VALUES (?, ?, ?)",
-                    (
-                        article.id,
-                        signature.hashvalues.astype("<u4").tobytes(),
-                        signature.shingles,
-                    ),
+                    "INSERT INTO dedup_signatures VALUES (?, ?, ?, ?)",
+                    (article.id, signature.stored_form(), signature.shingles, signature.whole),
                 )
             if annotations is not None:
                 reading = quote_tables.stored_reading_text(
@@ -326,7 +320,7 @@ class Store:
     def dedup_history(self, limit: int) -> list[StoredSignature]:
         """The dedup signatures of the last ``limit`` articles, oldest first."""
         rows = self.db.execute(
-            "SELECT * FROM (SELECT a.seq, a.id, a.published, s.hashvalues, s.shingles "
+            "SELECT * FROM (SELECT a.seq, a.id, a.published, s.hashvalues, s.shingles, s.whole "
             "FROM dedup_signatures s JOIN articles a ON a.id = s.article_id "
             "ORDER BY a.seq DESC LIMIT ?) AS recent ORDER BY seq",
             (limit,),
@@ -335,9 +329,7 @@ class Store:
             StoredSignature(
                 row["id"],
                 row["published"],
-                Signature(
-                    np.frombuffer(row["hashvalues"], dtype="<u4").astype(np.uint32), row["shingles"]
-                ),
+                Signature.from_stored(bytes(row["hashvalues"]), row["shingles"], row["whole"]),
             )
             for row in rows
         ]
@@ -470,7 +462,7 @@ class Store:
         sql = (
             "SELECT a.id, a.title, a.lead, a.subheadings, lagebild_text(a.body) AS body "
             "FROM articles a "
-            "WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id) ORDER BY a.seq"
+            "WHERE EXISTS (SELECT 1 FROM mention_rows m WHERE m.article = a.seq) ORDER BY a.seq"
             if with_mentions
             else "SELECT id, title, lead, subheadings, lagebild_text(body) AS body FROM articles "
             "ORDER BY seq"
@@ -618,18 +610,19 @@ def _insert_annotations(db: Connection, article_id: str, found: Annotations, rea
     text that is its slice of it is stored as NULL (see ``lagebild.store.quotes``).
     """
     sliced = quote_tables.stored_text
+    seq = db.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     db.executemany(
-        "INSERT OR IGNORE INTO mentions (article_id, start, end, text, label) "
+        "INSERT OR IGNORE INTO mention_rows (article, start, end, text, label) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(article_id, m.start, m.end, m.text, m.label) for m in found.mentions],
+        [(seq, m.start, m.end, m.text, m.label) for m in found.mentions],
     )
     db.executemany(
-        "INSERT OR IGNORE INTO quotes (article_id, start, end, text, kind, speaker, "
+        "INSERT OR IGNORE INTO quote_rows (article, start, end, text, kind, speaker, "
         "speaker_start, speaker_end, cue, channel, antecedent_start) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                article_id,
+                seq,
                 *(q.start, q.end, sliced(q.text, q.start, q.end, reading), q.kind),
                 *(q.speaker, q.speaker_start, q.speaker_end, q.cue),
                 *_quote_extras(q),
@@ -638,9 +631,9 @@ def _insert_annotations(db: Connection, article_id: str, found: Annotations, rea
         ],
     )
     db.executemany(
-        "INSERT OR IGNORE INTO timexes VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO timex_rows VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (article_id, t.start, t.end, sliced(t.text, t.start, t.end, reading), t.type, t.value)
+            (seq, t.start, t.end, sliced(t.text, t.start, t.end, reading), t.type, t.value)
             for t in found.timexes
         ],
     )
@@ -669,12 +662,6 @@ def _quote_extras(quote: Quote) -> tuple[str | None, int | None]:
     start = antecedent.start if isinstance(antecedent, Mention) else None
     channel = getattr(quote, "channel", None)
     return (channel if isinstance(channel, str) else None), start
-
-
-def _signature(row: Row) -> Signature:
-    """A dedup signature read back from its little-endian bytes."""
-    values = np.frombuffer(row["hashvalues"], dtype="<u4").astype(np.uint32)
-    return Signature(values, int(row["shingles"]))
 
 
 def _words(query: str) -> list[str]:
