@@ -364,7 +364,8 @@ class Deduplicator:
         return decision
 
     def _matches(self, signature: Signature, keys: list[int]) -> list[str]:
-        """Articles in the window that this one is a copy of (or that are copies of it)."""
+        """One article of each group in the window that this one is a copy of (or that has
+        a copy of it)."""
         candidates: set[int] = set()
         for key in keys:
             hit = self.index_.get(key)
@@ -375,10 +376,16 @@ class Deduplicator:
             else:
                 candidates.update(hit)
         out = []
-        for slot_id in candidates:
+        matched: set[str] = set()
+        # Only the groups matter: once one member of a group matched, its other members
+        # need no comparison (a wire story with many copies in the window costs one).
+        for slot_id in sorted(candidates):
             slot = self.slots_[slot_id]
+            if self.group_of_[slot.article_id] in matched:
+                continue
             if self.containment_of(signature, slot.signature) >= self.containment:
                 out.append(slot.article_id)
+                matched.add(self.group_of_[slot.article_id])
         return out
 
     def _join(self, article_id: str, member: _Member, groups: set[str]) -> str:
