@@ -3,7 +3,7 @@
 The body is the largest column of the store (0.9x the bytes of plain-text pages) and
 SQLite does not compress. One news text alone compresses about 2:1; with a 64 KB
 dictionary trained on the store's own first articles (the words, names and phrases its
-outlets keep using) about 2.7:1, at level 15 in 0.4 ms an article (measured on 991
+outlets keep using) about 2.6:1, at level 9 in 0.1 ms an article (measured on 991
 German bench pages: 2.7 MB of bodies, dictionary from the first 256).
 
 How a value reads back says how it was written: a ``str`` is a plain body (PostgreSQL
@@ -31,9 +31,11 @@ import zstandard
 from lagebild.store import fts
 from lagebild.store.dialect import Connection, dialect_of
 
-# Level 15 against 9: bodies 4 % smaller, 0.38 against 0.12 ms an article, next to the
-# writer's 25 ms a page a small price. Decompressing takes 6-9 microseconds either way.
-LEVEL = 15
+# Level 9: bodies 4 % larger than at level 15 (2.60:1 against 2.71:1 on the bench's
+# bodies with their dictionary) at a quarter of the time, 0.10 against 0.40 ms an
+# article, which the writer spends on a core the workers need. Decompressing takes
+# 6-9 microseconds either way.
+LEVEL = 9
 DICTIONARY_BYTES = 64 * 1024
 # Articles stored before the dictionary is trained from them. zstd wants samples of some
 # ten times the dictionary's size; 256 news bodies are about 600 KB.
