@@ -163,6 +163,9 @@ class Decision:
     canonical: str
     members: list[str] = field(default_factory=list)
     published: str | None = None  # the group's earliest date, for undated copies
+    # Whether the earlier members' canonical or date may have changed with this article
+    # (False: only the new article needs writing).
+    changed: bool = True
 
     def is_duplicate(self, article_id: str) -> bool:
         """Whether ``article_id`` is a copy (not the canonical) in this group."""
@@ -343,10 +346,12 @@ class Deduplicator:
     ) -> Decision:
         """Add one article; return its group's canonical and members."""
         if article_id in self.group_of_:
-            return self._decision(self.group_of_[article_id])
+            known = self._decision(self.group_of_[article_id])
+            known.changed = False
+            return known
         signature = signature or self.signature(text)
         if not signature.shingles:  # nothing to compare: its own group, not remembered
-            return Decision(article_id, [article_id], published)
+            return Decision(article_id, [article_id], published, changed=False)
         day = _day(published)
         if day is not None:
             self.today_ = max(self.today_, day)
@@ -354,12 +359,18 @@ class Deduplicator:
         matches = self._matches(signature, keys)
         self.arrivals_ += 1
         member = _Member(article_id, published, signature.shingles, self.arrivals_)
-        group = self._join(article_id, member, {self.group_of_[m] for m in matches})
+        groups = {self.group_of_[m] for m in matches}
+        before = self._decision(next(iter(groups))) if len(groups) == 1 else None
+        group = self._join(article_id, member, groups)
         self._remember(article_id, signature, keys, day if day is not None else self.today_)
         self.live_[group] = self.live_.get(group, 0) + 1
         # Decide before the window moves on: an article dated before the window (a late
         # or old report) is forgotten at once, and its group with it.
         decision = self._decision(group)
+        if len(groups) < 2:  # merged groups: every member may have a new canonical
+            decision.changed = before is not None and (
+                (before.canonical, before.published) != (decision.canonical, decision.published)
+            )
         self._forget_old()
         return decision
 

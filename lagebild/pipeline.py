@@ -96,7 +96,9 @@ def _dedup(run: Run, work: Work) -> None:
     inferred = decision.published[:10] if decision.published else None
     if article.published is None:
         article.published_inferred = inferred
-    for member in decision.members:
+    # Only when the group's canonical or date moved: a wire story with many copies would
+    # otherwise rewrite every earlier copy's row with each new one.
+    for member in decision.members if decision.changed else ():
         if member != article.id:
             work.group_updates.append(
                 GroupUpdate(

@@ -150,3 +150,14 @@ def test_dedup_containment_is_symmetric(a: int, b: int) -> None:
     dedup = Deduplicator()
     sa, sb = dedup.signature("\n\n".join(story(a))), dedup.signature("\n\n".join(story(b)[:3]))
     assert dedup.containment_of(sa, sb) == dedup.containment_of(sb, sa)
+
+
+def test_dedup_decision_says_when_earlier_members_change() -> None:
+    dedup = Deduplicator()
+    text = "\n\n".join(story(11))
+    assert not dedup.add("first", text, "2025-12-22").changed  # a group of one
+    second = dedup.add("second", text[: len(text) * 3 // 4], "2025-12-23")
+    assert second.canonical == "first" and not second.changed  # only the new copy to write
+    earlier = dedup.add("earlier", text, "2025-12-21")
+    assert earlier.canonical == "earlier" and earlier.changed  # every member's canonical moved
+    assert not dedup.add("earlier", text, "2025-12-21").changed  # seen before

@@ -191,6 +191,20 @@ def test_web_api_search_filters_and_phrases(client: TestClient) -> None:
     assert 0 < phrase["hits"]["total"] <= everything["hits"]["total"]
 
 
+def test_web_api_search_phrase_words_must_stand_together(client: TestClient) -> None:
+    # The index keeps no word positions: a phrase is found by its words, then checked.
+    words = client.get("/api/search", params={"q": "Witkoff Steve"}).json()["hits"]["total"]
+    phrase = client.get("/api/search", params={"q": '"Steve Witkoff"'}).json()
+    reversed_ = client.get("/api/search", params={"q": '"Witkoff Steve"'}).json()
+    assert phrase["hits"]["total"] > 0 and reversed_["hits"]["total"] < words
+    for hit in phrase["hits"]["items"]:
+        article = client.get(f"/api/articles/{hit['article']['id']}").json()
+        body = article["body"]
+        body = body if isinstance(body, str) else " ".join(body)
+        text = " ".join([article.get("title") or "", article.get("lead") or "", body])
+        assert "Steve Witkoff" in " ".join(text.split())
+
+
 @pytest.mark.parametrize("q", ['NEAR("a" b)', "title:x", "*", '"', "a OR", "-x", "«»"])
 def test_web_api_search_never_runs_fts_syntax(client: TestClient, q: str) -> None:
     assert client.get("/api/search", params={"q": q}).status_code == 200
