@@ -195,6 +195,9 @@ class Annotations:
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # The multilingual embedding of headline and lead (unit length), when the store
+    # clusters with embeddings (``lagebild ingest --embeddings``).
+    embedding: list[float] | None = None
 
 
 @dataclass

@@ -124,6 +124,7 @@ def take_extracted(run: Run, summary: Summary, source: str, extracted: Extracted
     except Exception as exc:  # a bug on one page must not end the batch
         reject(internal_error(exc, source), sha256, store, summary)
         return None
+    work.embed = run.embed
     return work
 
 

@@ -42,6 +42,7 @@ class Work:
     # changed when this page arrived.
     group_updates: list[GroupUpdate] = field(default_factory=list)
     annotations: Annotations | None = None
+    embed: bool = False  # the store clusters with embeddings: annotate embeds the article
 
 
 class Run:
@@ -53,6 +54,7 @@ class Run:
         self.dedup = Deduplicator()
         self._dedup_loaded = False
         self.tagger: NerTagger | None = None
+        self.embed = store.embeddings_on()
         # Seconds spent in each per-page stage during this run (for `lagebild bench`).
         self.seconds: defaultdict[str, float] = defaultdict(float)
 
@@ -115,6 +117,7 @@ MAX_ANNOTATE_CHARS = 1_000_000
 
 def _annotate(run: Run, work: Work) -> None:
     """Entities, quotes, time expressions and event frames of the article's reading text."""
+    work.embed = run.embed
     annotate_work(work, run.tagger_ready())
 
 
@@ -122,11 +125,16 @@ def annotate_work(work: Work, tagger: NerTagger) -> None:
     """The annotate stage's work on one article, with a given tagger (also in workers).
 
     Runs after dedup, so that an undated copy's relative dates ("am Dienstag") resolve
-    against the date it inherited from its group. Only languages a model knows are read.
+    against the date it inherited from its group. Only languages a model knows are read
+    for names, quotes and dates; the embedding (if ``work.embed``) is made for every
+    language, so that a report in another language can join a German story.
     """
     article = work.article
     assert article is not None
+    embedding = _embedding(article) if work.embed else None
     if article.language not in NER_LANGUAGES:
+        if embedding is not None:
+            work.annotations = Annotations(embedding=embedding)
         return
     text = article.reading_text
     if len(text) > MAX_ANNOTATE_CHARS:
@@ -139,6 +147,16 @@ def annotate_work(work: Work, tagger: NerTagger) -> None:
     anchor = _date_of(printed)
     mentions = tagger.tag(text)
     work.annotations = analyse(text, mentions, anchor, precision=printed[:10] if printed else None)
+    work.annotations.embedding = embedding
+
+
+def _embedding(article: Article) -> list[float]:
+    """The multilingual embedding of the article's headline and lead (unit length)."""
+    from lagebild.cluster.embed import embedding_text, shared_embedder
+
+    text = "\n\n".join(part for part in (article.lead, *article.body) if part)
+    vector: list[float] = shared_embedder()([embedding_text(article.title or "", text)])[0].tolist()
+    return vector
 
 
 def _date_of(value: str | None) -> date | None:

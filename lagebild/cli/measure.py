@@ -68,8 +68,17 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
     default=None,
     help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
 )
+@click.option(
+    "--embeddings",
+    is_flag=True,
+    help="Ingest as `lagebild ingest --embeddings` does (stories clustered with them too).",
+)
 def bench_pipeline_cmd(
-    sizes: tuple[int, ...], workers: int, stage_pages: int, data_dir: Path | None
+    sizes: tuple[int, ...],
+    workers: int,
+    stage_pages: int,
+    data_dir: Path | None,
+    embeddings: bool,
 ) -> None:
     """End to end: N German news pages (gnad10k_test, German Wikinews, the seeds).
 
@@ -88,9 +97,9 @@ def bench_pipeline_cmd(
     folder = data_dir or default_data_dir()
     try:
         report: dict[str, Any] = (
-            growth(folder, sizes, workers)
+            growth(folder, sizes, workers, embeddings=embeddings)
             if len(sizes) > 1
-            else {"runs": [run_pipeline(folder, sizes[0], workers)]}
+            else {"runs": [run_pipeline(folder, sizes[0], workers, embeddings=embeddings)]}
         )
         if stage_pages:
             report["one_core"] = stage_speed(folder, stage_pages)

@@ -99,7 +99,9 @@ def pair_features(
 class JoinModel:
     """Logistic regression over :data:`FEATURES`; ``threshold`` is the join probability.
 
-    ``mean`` and ``scale`` standardise the features as in training.
+    ``mean`` and ``scale`` standardise the features as in training. The embedding
+    features move the probabilities, so an article with an embedding is held to its own
+    threshold, ``embedding_threshold`` (None: the same).
     """
 
     coef: tuple[float, ...]
@@ -108,6 +110,7 @@ class JoinModel:
     scale: tuple[float, ...]
     threshold: float = 0.5
     merge_threshold: float = 0.9
+    embedding_threshold: float | None = None
 
     def __post_init__(self) -> None:
         sizes = {len(self.coef), len(self.mean), len(self.scale)}
@@ -134,6 +137,7 @@ class JoinModel:
             "scale": [round(s, 6) for s in self.scale],
             "threshold": self.threshold,
             "merge_threshold": self.merge_threshold,
+            "embedding_threshold": self.embedding_threshold,
         }
 
     @classmethod
@@ -152,4 +156,5 @@ class JoinModel:
             tuple(spec["scale"]),
             float(spec["threshold"]),
             float(spec["merge_threshold"]),
+            None if spec.get("embedding_threshold") is None else float(spec["embedding_threshold"]),
         )

@@ -18,6 +18,7 @@ F32 = npt.NDArray[np.float32]
 # Characters of the text after the title that go into the embedding (about two sentences).
 LEAD_CHARS = 300
 _SPACE = re.compile(r"\s+")
+_SHARED: UsemEmbedder | None = None
 
 
 def embedding_text(title: str, text: str, lead_chars: int = LEAD_CHARS) -> str:
@@ -26,6 +27,14 @@ def embedding_text(title: str, text: str, lead_chars: int = LEAD_CHARS) -> str:
     if len(lead) > lead_chars:
         lead = lead[:lead_chars].rsplit(" ", 1)[0]
     return f"{title}. {lead}" if title else lead
+
+
+def shared_embedder() -> UsemEmbedder:
+    """The process's embedder, its model loaded once (each ingest worker has its own)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = UsemEmbedder(threads=1)
+    return _SHARED
 
 
 class UsemEmbedder:

@@ -49,6 +49,7 @@ def cluster_articles(
             item.published,
             item.language,
             item.entities or None,
+            item.embedding,
         )
         for merged in decision.merged:
             parent[merged] = decision.story

@@ -122,7 +122,8 @@ class StoryClusterer:
     Parameters:
         model: the join model; the shipped one (``models/stories-de/join.json``) if None.
         threshold: join probability at or above which an article joins a story; the
-            model's own (tuned in training) if None.
+            model's own (tuned in training, one for articles with an embedding and one
+            for those without) if None.
         merge_threshold: probability for a second story at or above which the two
             merge (they have converged on one event); the model's own if None.
         window_days: stories not updated for this many days are closed and forgotten.
@@ -141,12 +142,15 @@ class StoryClusterer:
     ) -> None:
         self.model = model or JoinModel.load()
         self.threshold = self.model.threshold if threshold is None else threshold
+        # An article with an embedding: the model's threshold for those, unless one given.
+        own = self.model.embedding_threshold
+        self.embedding_threshold = own if threshold is None and own is not None else self.threshold
         self.merge_threshold = (
             self.model.merge_threshold if merge_threshold is None else merge_threshold
         )
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be a probability in (0, 1), got {self.threshold}")
-        if self.merge_threshold < self.threshold:
+        if self.merge_threshold < max(self.threshold, self.embedding_threshold):
             raise ValueError("merge_threshold must not be below threshold")
         if window_days < 1 or max_stories < 1:
             raise ValueError("window_days and max_stories must be at least 1")
@@ -186,7 +190,8 @@ class StoryClusterer:
         probs = self.model.probability(rows)
         best = int(np.argmax(probs))
         score = float(probs[best])
-        if score < self.threshold:
+        threshold = self.threshold if arrival.embedding is None else self.embedding_threshold
+        if score < threshold:
             return self.place(arrival, None, score)
         merged = self.converged(
             candidates[best],

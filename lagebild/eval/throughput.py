@@ -125,8 +125,11 @@ def write_corpus(data_dir: Path, n: int, folder: Path) -> Corpus:
     return Corpus(folder, n, tokens, size)
 
 
-def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
-    """Ingest a corpus of ``n`` pages into a fresh store and report the figures."""
+def run_pipeline(
+    data_dir: Path, n: int, workers: int = 1, *, embeddings: bool = False
+) -> dict[str, Any]:
+    """Ingest a corpus of ``n`` pages into a fresh store and report the figures
+    (``embeddings``: as ``lagebild ingest --embeddings``)."""
     from lagebild.pipeline import ingest
     from lagebild.store import Store
 
@@ -137,6 +140,8 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         pages = write_corpus(data_dir, n, folder)
         db = Path(tmp) / "bench.sqlite"
         store = Store.open(db)
+        if embeddings:
+            store.set_embeddings(True)
         started = time.perf_counter()
         try:
             summary = ingest([str(folder)], store, workers=workers)
@@ -150,6 +155,7 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
         "tokens": pages.tokens,
         "page_bytes": pages.bytes,
         "workers": workers,
+        "embeddings": embeddings,
         "cores_on_machine": os.cpu_count(),
         "load_average_before": round(load, 2),
         "seconds": round(seconds, 2),
@@ -172,10 +178,12 @@ def run_pipeline(data_dir: Path, n: int, workers: int = 1) -> dict[str, Any]:
     }
 
 
-def growth(data_dir: Path, sizes: Sequence[int], workers: int) -> dict[str, Any]:
+def growth(
+    data_dir: Path, sizes: Sequence[int], workers: int, *, embeddings: bool = False
+) -> dict[str, Any]:
     """:func:`run_pipeline` at each size, each in its own process, and how time and
     memory grow from one size to the next (a factor of 1.0 per size factor is linear)."""
-    runs = [_run_in_process(data_dir, n, workers) for n in sorted(sizes)]
+    runs = [_run_in_process(data_dir, n, workers, embeddings) for n in sorted(sizes)]
     steps = []
     for before, after in pairwise(runs):
         size_factor = after["pages"] / before["pages"]
@@ -199,10 +207,10 @@ def growth(data_dir: Path, sizes: Sequence[int], workers: int) -> dict[str, Any]
     return {"runs": runs, "growth": steps}
 
 
-def _run_in_process(data_dir: Path, n: int, workers: int) -> dict[str, Any]:
+def _run_in_process(data_dir: Path, n: int, workers: int, embeddings: bool) -> dict[str, Any]:
     """One :func:`run_pipeline` in a fresh interpreter (peak memory is per process)."""
     command = [sys.executable, "-m", "lagebild.eval.throughput", str(data_dir), str(n)]
-    command += [str(workers)]
+    command += [str(workers)] + (["embeddings"] if embeddings else [])
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -229,5 +237,11 @@ def _peak_rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
-if __name__ == "__main__":  # used by growth(): data_dir, n, workers
-    print(json.dumps(run_pipeline(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))))
+if __name__ == "__main__":  # used by growth(): data_dir, n, workers [embeddings]
+    args = sys.argv[1:]
+    with_embeddings = args[3:] == ["embeddings"]
+    print(
+        json.dumps(
+            run_pipeline(Path(args[0]), int(args[1]), int(args[2]), embeddings=with_embeddings)
+        )
+    )

@@ -593,6 +593,24 @@ def m014_annotation_rows(db: Connection) -> None:
     )
 
 
+def m015_article_vectors(db: Connection) -> None:
+    """Multilingual embeddings of headline and lead, for stores that cluster with them
+    (``lagebild ingest --embeddings``; the flag is kept in ``run_state``).
+
+    A vector is 512 signed bytes, each component times 127 (``lagebild.store.vectors``):
+    a quarter of float32, and cosines move by about 0.003.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE article_vectors (
+            article INTEGER PRIMARY KEY REFERENCES articles(seq),
+            vector BLOB NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -608,6 +626,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m012_compact_signatures,
     m013_mention_rows,
     m014_annotation_rows,
+    m015_article_vectors,
 )
 
 

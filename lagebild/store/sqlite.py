@@ -37,7 +37,7 @@ from lagebild.model import (
 from lagebild.resolve.records import MentionDoc, Resolution
 from lagebild.store import entities as entity_tables
 from lagebild.store import events as event_tables
-from lagebild.store import fts
+from lagebild.store import fts, vectors
 from lagebild.store import pages as page_tables
 from lagebild.store import quotes as quote_tables
 from lagebild.store import stories as story_tables
@@ -287,6 +287,12 @@ class Store:
                     article.title, article.lead, list(article.subheadings), article.text
                 )
                 _insert_annotations(db, article.id, annotations, reading)
+                if annotations.embedding is not None:
+                    db.execute(
+                        "INSERT INTO article_vectors VALUES "
+                        "((SELECT seq FROM articles WHERE id = ?), ?)",
+                        (article.id, vectors.pack(annotations.embedding)),
+                    )
             for update in group_updates or []:
                 db.execute(
                     "UPDATE articles SET duplicate_of = ?, published_inferred = CASE "
@@ -346,6 +352,25 @@ class Store:
                 "INSERT OR IGNORE INTO rejections (source, sha256, reason, detail, rejected_at) "
                 "VALUES (?, ?, ?, ?, ?)",
                 (rejection.source, sha256, rejection.reason.value, rejection.detail, _now()),
+            )
+
+    def embeddings_on(self) -> bool:
+        """Whether this store clusters with multilingual embeddings (each new article is
+        embedded; see ``lagebild ingest --embeddings``)."""
+        try:
+            row = self.db.execute("SELECT value FROM run_state WHERE key = 'embeddings'")
+            found = row.fetchone()
+        except sqlite3.OperationalError:  # a store before run_state (m007)
+            return False
+        return found is not None and found[0] == "1"
+
+    def set_embeddings(self, on: bool) -> None:
+        """Turn embedding of new articles on or off for this store (kept in the store)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO run_state VALUES ('embeddings', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                ("1" if on else "0",),
             )
 
     def batch_pending(self) -> bool:

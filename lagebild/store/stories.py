@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lagebild.model import Story, Storyline
+from lagebild.store import vectors
 from lagebild.store.dialect import Connection, Row
+from lagebild.store.vectors import F32
 
 
 @dataclass
@@ -26,6 +28,7 @@ class ClusterInput:
     published: str | None
     language: str | None
     entities: list[str] = field(default_factory=list)
+    embedding: F32 | None = None  # of headline and lead, if the store keeps embeddings
 
 
 @dataclass
@@ -58,15 +61,17 @@ def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
     ):
         names.setdefault(article_id, []).append(name)
     rows = db.execute(
-        "SELECT id, title, lead, lagebild_text(body) AS body, "
-        "coalesce(published, published_inferred) AS day, language "
-        "FROM articles WHERE duplicate_of IS NULL "
+        "SELECT a.id, a.title, a.lead, lagebild_text(a.body) AS body, "
+        "coalesce(a.published, a.published_inferred) AS day, a.language, v.vector "
+        "FROM articles a LEFT JOIN article_vectors v ON v.article = a.seq "
+        "WHERE a.duplicate_of IS NULL "
         # The expression, not its alias, in "IS NULL": PostgreSQL reads a name inside an
         # ORDER BY expression as a table column.
-        "ORDER BY coalesce(published, published_inferred) IS NULL, day, seq"
+        "ORDER BY coalesce(a.published, a.published_inferred) IS NULL, day, a.seq"
     )
     for row in rows:
         text = "\n\n".join(part for part in (row["lead"], row["body"]) if part)
+        vector = row["vector"]
         yield ClusterInput(
             row["id"],
             row["title"] or "",
@@ -74,6 +79,7 @@ def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
             row["day"],
             row["language"],
             names.get(row["id"], []),
+            None if vector is None else vectors.unpack(bytes(vector)),
         )
 
 

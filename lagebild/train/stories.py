@@ -37,6 +37,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -182,9 +183,7 @@ def fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], weights: A
 
 
 def _with_threshold(model: JoinModel, threshold: float) -> JoinModel:
-    return JoinModel(
-        model.coef, model.intercept, model.mean, model.scale, threshold, model.merge_threshold
-    )
+    return replace(model, threshold=threshold)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,8 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, records in sets.items():
         variants[name] = [None]
         if embedder is not None:
-            texts = [embedding_text(r.get("title") or "", r.get("text") or "") for r in records]
-            variants[name].append(embedder(texts))
+            variants[name].append(embedder(_embedding_texts(records)))
     start = JoinModel((0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES))
     data = _Rows()
     report: dict[str, Any] = {"sets": {}, "thresholds": {}}
@@ -240,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         scores = {t: v["mean"] for t, v in report["thresholds"].items()}
         best = (max(scores.values()), float(max(scores, key=scores.__getitem__)))
     model = _with_threshold(model, best[1])
+    if embedder is not None:
+        model = _with_embedding_threshold(model, sets, variants, report)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "join.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
     report["chosen_threshold"] = best[1]
@@ -247,6 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     report["tune"] = _figures(sets, model)
     # Scored once, with the model and threshold fixed: held out of everything above.
     report["check"] = _figures(training_sets(data_dir, "check"), model)
+    if embedder is not None:
+        check_sets = training_sets(data_dir, "check")
+        check_vectors: dict[str, npt.NDArray[np.float32] | None] = {
+            name: embedder(_embedding_texts(r)) for name, r in check_sets.items()
+        }
+        tune_vectors = {name: v[-1] for name, v in variants.items()}
+        report["tune_embeddings"] = _figures(sets, model, tune_vectors)
+        report["check_embeddings"] = _figures(check_sets, model, check_vectors)
     report["pairs"] = len(data.labels)
     report["positives"] = int(sum(data.labels))
     report["embeddings"] = bool(args.embeddings)
@@ -293,11 +301,41 @@ class _Rows:
         )
 
 
-def _figures(sets: dict[str, list[dict[str, Any]]], model: JoinModel) -> dict[str, Any]:
-    """Pairwise and B-cubed figures of each set, clustered without embeddings."""
+def _embedding_texts(records: list[dict[str, Any]]) -> list[str]:
+    return [embedding_text(r.get("title") or "", r.get("text") or "") for r in records]
+
+
+def _with_embedding_threshold(
+    model: JoinModel,
+    sets: dict[str, list[dict[str, Any]]],
+    variants: dict[str, list[npt.NDArray[np.float32] | None]],
+    report: dict[str, Any],
+) -> JoinModel:
+    """The model with the join threshold for articles with an embedding: the one with the
+    best mean pairwise F1 on the tune parts, clustered with embeddings."""
+    vectors = {name: v[-1] for name, v in variants.items()}
+    scores: dict[float, float] = {}
+    for threshold in THRESHOLDS:
+        candidate = replace(model, embedding_threshold=threshold)
+        figures = _figures(sets, candidate, vectors)
+        scores[threshold] = float(np.mean([f["pairwise"]["f1"] for f in figures.values()]))
+    report["embedding_thresholds"] = {str(t): round(f, 4) for t, f in scores.items()}
+    return replace(model, embedding_threshold=max(scores, key=scores.__getitem__))
+
+
+def _figures(
+    sets: dict[str, list[dict[str, Any]]],
+    model: JoinModel,
+    vectors: dict[str, npt.NDArray[np.float32] | None] | None = None,
+) -> dict[str, Any]:
+    """Pairwise and B-cubed figures of each set, clustered with the ``vectors`` given
+    for it (without embeddings if none)."""
     out = {}
     for name, records in sets.items():
-        result = score(records, stream(records, clusterer=StoryClusterer(model=model)))
+        given = (vectors or {}).get(name)
+        embedder = None if given is None else (lambda _texts, v=given: v)
+        predicted = stream(records, clusterer=StoryClusterer(model=model), embedder=embedder)
+        result = score(records, predicted)
         out[name] = {
             "articles": result["articles"],
             "gold_stories": result["gold_stories"],
