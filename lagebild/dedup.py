@@ -356,10 +356,9 @@ class Deduplicator:
         if day is not None:
             self.today_ = max(self.today_, day)
         keys = self._keys(signature)
-        matches = self._matches(signature, keys)
+        groups = self._matched_groups(signature, keys)
         self.arrivals_ += 1
         member = _Member(article_id, published, signature.shingles, self.arrivals_)
-        groups = {self.group_of_[m] for m in matches}
         before = self._decision(next(iter(groups))) if len(groups) == 1 else None
         group = self._join(article_id, member, groups)
         self._remember(article_id, signature, keys, day if day is not None else self.today_)
@@ -374,9 +373,9 @@ class Deduplicator:
         self._forget_old()
         return decision
 
-    def _matches(self, signature: Signature, keys: list[int]) -> list[str]:
-        """One article of each group in the window that this one is a copy of (or that has
-        a copy of it)."""
+    def _matched_groups(self, signature: Signature, keys: list[int]) -> set[str]:
+        """The groups in the window with an article this one is a copy of (or that is a
+        copy of it)."""
         candidates: set[int] = set()
         for key in keys:
             hit = self.index_.get(key)
@@ -386,18 +385,17 @@ class Deduplicator:
                 candidates.add(hit)
             else:
                 candidates.update(hit)
-        out = []
         matched: set[str] = set()
-        # Only the groups matter: once one member of a group matched, its other members
-        # need no comparison (a wire story with many copies in the window costs one).
-        for slot_id in sorted(candidates):
+        # Once one member of a group matched, its other members need no comparison (a
+        # wire story with many copies in the window costs one).
+        for slot_id in candidates:
             slot = self.slots_[slot_id]
-            if self.group_of_[slot.article_id] in matched:
-                continue
-            if self.containment_of(signature, slot.signature) >= self.containment:
-                out.append(slot.article_id)
-                matched.add(self.group_of_[slot.article_id])
-        return out
+            group = self.group_of_[slot.article_id]
+            if group not in matched and (
+                self.containment_of(signature, slot.signature) >= self.containment
+            ):
+                matched.add(group)
+        return matched
 
     def _join(self, article_id: str, member: _Member, groups: set[str]) -> str:
         """Put the article in the group it matches; merge the groups it bridges."""

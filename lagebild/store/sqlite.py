@@ -271,7 +271,7 @@ class Store:
                     now,
                 ),
             )
-            self._insert_article(db, page.sha256, article, now)
+            seq = self._insert_article(db, page.sha256, article, now)
             self.texts.train_if_due(db)
             db.execute(
                 "INSERT INTO run_state VALUES ('batch_pending', '1') "
@@ -286,12 +286,11 @@ class Store:
                 reading = quote_tables.stored_reading_text(
                     article.title, article.lead, list(article.subheadings), article.text
                 )
-                _insert_annotations(db, article.id, annotations, reading)
+                _insert_annotations(db, article.id, seq, annotations, reading)
                 if annotations.embedding is not None:
                     db.execute(
-                        "INSERT INTO article_vectors VALUES "
-                        "((SELECT seq FROM articles WHERE id = ?), ?)",
-                        (article.id, vectors.pack(annotations.embedding)),
+                        "INSERT INTO article_vectors VALUES (?, ?)",
+                        (seq, vectors.pack(annotations.embedding)),
                     )
             for update in group_updates or []:
                 db.execute(
@@ -311,7 +310,8 @@ class Store:
             )
         return PutResult(article.id, new=True)
 
-    def _insert_article(self, db: Connection, sha256: str, article: Article, now: str) -> None:
+    def _insert_article(self, db: Connection, sha256: str, article: Article, now: str) -> int:
+        """Insert the article row; return its ``seq`` (the key of its annotation rows)."""
         values: dict[str, Any] = {name: getattr(article, name) for name in SCALAR_FIELDS}
         values.update(
             {name: json.dumps(getattr(article, name), ensure_ascii=False) for name in LIST_FIELDS}
@@ -322,6 +322,8 @@ class Store:
         columns = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         db.execute(f"INSERT INTO articles ({columns}) VALUES ({marks})", values)
+        row = db.execute("SELECT seq FROM articles WHERE id = ?", (article.id,)).fetchone()
+        return int(row[0])
 
     def dedup_history(self, limit: int) -> list[StoredSignature]:
         """The dedup signatures of the last ``limit`` articles, oldest first."""
@@ -628,14 +630,16 @@ class Store:
         return int(row[0] or 0)
 
 
-def _insert_annotations(db: Connection, article_id: str, found: Annotations, reading: str) -> None:
-    """Write one article's mentions, quotes, time expressions and event frames.
+def _insert_annotations(
+    db: Connection, article_id: str, seq: int, found: Annotations, reading: str
+) -> None:
+    """Write one article's mentions, quotes, time expressions and event frames (the first
+    three keyed by the article's ``seq``, frames by its id).
 
     ``reading`` is the text their offsets point into: a quote's or time expression's
     text that is its slice of it is stored as NULL (see ``lagebild.store.quotes``).
     """
     sliced = quote_tables.stored_text
-    seq = db.execute("SELECT seq FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     db.executemany(
         "INSERT OR IGNORE INTO mention_rows (article, start, end, text, label) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -666,11 +670,11 @@ def _insert_annotations(db: Connection, article_id: str, found: Annotations, rea
         "INSERT INTO event_frames VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                *(article_id, seq, e.type, e.kind, e.status, e.date, e.place),
+                *(article_id, number, e.type, e.kind, e.status, e.date, e.place),
                 *(json.dumps(e.participants, ensure_ascii=False), e.evidence),
                 int(e.date_from_text),
             )
-            for seq, e in enumerate(found.events)
+            for number, e in enumerate(found.events)
         ],
     )
 

@@ -64,13 +64,19 @@ class TextCodec:
     def pack(self, text: str) -> str | bytes:
         """What to store for a body: a Zstandard frame on SQLite, the text on PostgreSQL
         (and in a SQLite store not yet migrated to m011)."""
-        if not self._loaded:
-            self._load()
-        if self._compressor is None:
+        compressor = self.compressor()
+        if compressor is None:
             return text
         if not self._trained:
             self._plain += 1
-        return self._compressor.compress(text.encode("utf-8"))
+        return compressor.compress(text.encode("utf-8"))
+
+    def compressor(self) -> zstandard.ZstdCompressor | None:
+        """The compressor for new bodies (with the store's dictionary if it has one);
+        None where bodies stay plain text."""
+        if not self._loaded:
+            self._load()
+        return self._compressor
 
     def train_if_due(self, db: Connection) -> bool:
         """Train the store's dictionary once enough bodies are stored without one (in the
@@ -144,8 +150,8 @@ def train_dictionary(db: Connection) -> int | None:
     rows = db.execute(
         "SELECT seq, body FROM articles ORDER BY seq DESC LIMIT ?", (TRAIN_SAMPLES,)
     ).fetchall()
-    bodies = [(int(seq), codec.unpack(body) or "") for seq, body in rows]
-    samples: list[bytes | bytearray | memoryview] = [t.encode("utf-8") for _, t in bodies if t]
+    bodies = [(int(seq), (codec.unpack(body) or "").encode("utf-8")) for seq, body in rows]
+    samples: list[bytes | bytearray | memoryview] = [b for _, b in bodies if b]
     size = min(DICTIONARY_BYTES, sum(map(len, samples)) // 10)
     if len(samples) < 8 or size < 4_096:
         return None
@@ -163,16 +169,14 @@ def train_dictionary(db: Connection) -> int | None:
     # The update trigger leaves the full-text index alone: the text is the same.
     db.executemany(
         "UPDATE articles SET body = ? WHERE seq = ?",
-        [(compressor.compress(text.encode("utf-8")), seq) for seq, text in bodies],
+        [(compressor.compress(body), seq) for seq, body in bodies],
     )
     return int(dict_id)
 
 
 def compress_all(db: Connection) -> int:
     """Compress every plain body of a store (migration m011); return how many."""
-    codec = TextCodec(db)
-    codec._load()
-    compressor = codec._compressor
+    compressor = TextCodec(db).compressor()
     if compressor is None:
         return 0
     done = last = 0
