@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +177,36 @@ def test_cluster_stories_merge_only_when_they_are_alike() -> None:
     assert one is not None and other is not None and twin is not None
     assert clusterer.converged(one, [other, one]) == []
     assert clusterer.converged(one, [twin]) == [twin]
+
+
+def test_cluster_store_run_keeps_no_article_text_behind() -> None:
+    # The store's cluster stage streams every canonical article; holding each input
+    # (text included) until the end made its memory grow with the store.
+    import gc
+    import weakref
+
+    from lagebild.cluster.run import cluster_articles
+    from lagebild.store.stories import ClusterInput
+
+    refs: list[weakref.ref[ClusterInput]] = []
+    alive_before_last: list[int] = []
+
+    def inputs() -> Iterator[ClusterInput]:
+        for i in range(40):
+            item = ClusterInput(
+                f"a{i}",
+                f"Hochwasser in Passau, Tag {i % 4}",
+                "Die Donau steigt weiter, die Stadt verteilt Sandsäcke. " * 20,
+                f"2026-03-{1 + i % 20:02d}",
+                "de",
+                ["Passau", "Donau"],
+            )
+            refs.append(weakref.ref(item))
+            yield item
+        gc.collect()
+        alive_before_last.append(sum(ref() is not None for ref in refs[:-2]))
+
+    result = cluster_articles(inputs())
+    assert alive_before_last == [0]
+    assert len(result.story_of) == 40
+    assert sum(len(row.story.articles) for row in result.stories) == 40

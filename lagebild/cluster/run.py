@@ -18,6 +18,17 @@ from lagebild.model import Story, Storyline
 from lagebild.store.stories import ClusterInput, StorylineRow, StoryRow
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the records need of an article once it is clustered (its text is not kept:
+    the stage streams every canonical article of the store)."""
+
+    article_id: str
+    title: str
+    published: str | None
+    names: list[str]
+
+
 @dataclass
 class Clustering:
     """The result of one run: each canonical article's story, and the story records."""
@@ -39,7 +50,7 @@ def cluster_articles(
     raw_story: dict[str, str] = {}
     raw_line: dict[str, str] = {}
     parent: dict[str, str] = {}
-    seen: list[ClusterInput] = []
+    seen: list[_Seen] = []
     score: dict[str, float] = {}
     for item in inputs:
         decision = clusterer.add(
@@ -56,16 +67,16 @@ def cluster_articles(
         raw_story[item.article_id] = decision.story
         raw_line.setdefault(decision.story, decision.storyline)
         score[item.article_id] = decision.similarity
-        seen.append(item)
+        seen.append(_Seen(item.article_id, item.title, item.published, item.entities[:5]))
 
     def final(story: str) -> str:
         while story in parent:
             story = parent[story]
         return story
 
-    members: dict[str, list[ClusterInput]] = {}
-    for item in seen:
-        members.setdefault(final(raw_story[item.article_id]), []).append(item)
+    members: dict[str, list[_Seen]] = {}
+    for done in seen:
+        members.setdefault(final(raw_story[done.article_id]), []).append(done)
     result = Clustering()
     line_members: dict[str, list[str]] = {}
     for raw, items in members.items():
@@ -73,16 +84,14 @@ def cluster_articles(
         line_raw = raw_line.get(raw, raw)
         line_members.setdefault(line_raw, []).append(story_id)
         profile = Profile()
-        for item in items:
-            profile.observe(
-                item.title, score.get(item.article_id, 0.0), item.entities[:5], item.published
-            )
-            result.story_of[item.article_id] = story_id
-        distinct = {(outlets or {}).get(item.article_id) for item in items} - {None}
+        for done in items:
+            profile.observe(done.title, score.get(done.article_id, 0.0), done.names, done.published)
+            result.story_of[done.article_id] = story_id
+        distinct = {(outlets or {}).get(done.article_id) for done in items} - {None}
         story = Story(
             id=story_id,
             label=profile.label(),
-            articles=[item.article_id for item in items],
+            articles=[done.article_id for done in items],
             start=profile.start,
             end=profile.end,
         )
