@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,7 +162,9 @@ def test_cluster_same_names_and_numbers_make_the_same_incident_likelier() -> Non
     same = pair_features((0.3, 0.3, 0.0, 0.6, 0.6), False, None, 0.0, 0.0, 1, True, True, 0.6)
     other = pair_features((0.3, 0.3, 0.0, 0.05, 0.0), False, None, 0.0, 0.0, 1, True, True, 0.1)
     p_same, p_other = JoinModel.load().probability(np.array([same, other]))
-    assert p_same > JoinModel.load().threshold and p_same - p_other > 0.2
+    # In odds: the trees put both near 1 in probability on the same day, far apart in odds.
+    log_odds_gap = math.log(p_same / (1 - p_same)) - math.log(p_other / (1 - p_other))
+    assert p_same > JoinModel.load().threshold and log_odds_gap > 2.0
 
 
 def test_cluster_stories_merge_only_when_they_are_alike() -> None:
@@ -210,3 +213,30 @@ def test_cluster_store_run_keeps_no_article_text_behind() -> None:
     assert alive_before_last == [0]
     assert len(result.story_of) == 40
     assert sum(len(row.story.articles) for row in result.stories) == 40
+
+
+def test_cluster_tree_model_matches_scikit_learn_and_round_trips(tmp_path: Path) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from lagebild.cluster.decision import FEATURES
+    from lagebild.train.stories import fit_trees, trees_of
+
+    rng = np.random.default_rng(3)
+    rows = rng.random((600, len(FEATURES)))
+    labels = ((rows[:, 0] + rows[:, 2] * rows[:, 14] > 0.8) ^ (rng.random(600) < 0.1)).astype(int)
+    boosted = HistGradientBoostingClassifier(max_iter=20, max_depth=3, random_state=0)
+    boosted.fit(rows, labels)
+    trees = trees_of(boosted)
+    assert trees.depth == 3
+    np.testing.assert_allclose(trees.log_odds(rows), boosted.decision_function(rows), atol=1e-9)
+    model = fit_trees(rows, labels, np.ones(len(labels)))
+    (tmp_path / "join.json").write_text(json.dumps(model.to_json()))
+    again = JoinModel.load(tmp_path / "join.json")
+    assert again.trees is not None
+    np.testing.assert_allclose(again.probability(rows), model.probability(rows), atol=1e-7)
+    probs = model.probability(rows)
+    assert probs[labels == 1].mean() > probs[labels == 0].mean() + 0.3
+    with pytest.raises(ValueError, match="no coefficients"):
+        JoinModel(
+            (0.0,) * len(FEATURES), 0.0, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), trees=trees
+        )

@@ -2,12 +2,19 @@
 
 An article and a candidate story are described by a few pair features (how alike their
 titles, words, lemmas, names and embeddings are, how far apart in time, how big the
-story is); a logistic regression turns them into the probability that the article
-reports the story's event. It was fitted on the English ``story_clusters_en`` sets and
-the tune part of the German dev set (``lagebild/train/stories.py``); its coefficients
-ship as a small JSON file in ``lagebild/models/stories-de/``. A story is one event, a
+story is); a learned model turns them into the probability that the article reports
+the story's event. It was fitted on the English ``story_clusters_en`` sets and
+the tune part of the German dev set (``lagebild/train/stories.py``); it ships as a
+JSON file in ``lagebild/models/stories-de/``. A story is one event, a
 storyline one topic over weeks: the time features let the model learn that a report
 on the same subject a week later is usually another event.
+
+The shipped model is a small boosted tree ensemble over the same features (100 trees of
+depth 4, :class:`Trees`): on the check parts of the English sets it ranks same-story
+pairs better than the logistic regression did (average precision 0.89 -> 0.95 on
+gva_incidents), because what a feature means depends on others (a shared name counts for
+much a day later and little three weeks later). The trees are evaluated in NumPy, all at
+once, so a decision costs tens of microseconds and no scikit-learn is needed at run time.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +54,7 @@ FEATURES = (
     "member",
 )
 F64 = npt.NDArray[np.float64]
+IDX = npt.NDArray[np.intp]
 
 
 def pair_features(
@@ -95,13 +104,86 @@ def pair_features(
     ]
 
 
+@dataclass(frozen=True, eq=False)
+class Trees:
+    """Boosted regression trees side by side in flat node arrays; their summed leaf
+    values plus ``baseline`` are the log-odds.
+
+    A node goes to ``left`` when the row's ``feature`` is at most its ``threshold``,
+    else to ``right``; a leaf points to itself on both sides (threshold +inf), so every
+    row walks ``depth`` steps in every tree at once.
+    """
+
+    feature: IDX
+    threshold: F64
+    left: IDX
+    right: IDX
+    value: F64
+    roots: IDX
+    depth: int
+    baseline: float
+
+    def __post_init__(self) -> None:
+        nodes = {len(self.feature), len(self.threshold), len(self.left), len(self.right)}
+        if nodes != {len(self.value)} or not len(self.roots):
+            raise ValueError("tree arrays differ in length or there are no trees")
+        if self.depth < 0 or min(self.left.min(), self.right.min()) < 0:
+            raise ValueError("tree depth or child index out of range")
+        if max(self.left.max(), self.right.max(), self.roots.max()) >= len(self.value):
+            raise ValueError("tree child index out of range")
+
+    def log_odds(self, rows: F64) -> F64:
+        """The ensemble's log-odds for each row of features."""
+        idx = np.repeat(self.roots[None, :], rows.shape[0], axis=0)
+        at = np.arange(rows.shape[0])[:, None]
+        for _ in range(self.depth):
+            go_left = rows[at, self.feature[idx]] <= self.threshold[idx]
+            idx = np.where(go_left, self.left[idx], self.right[idx])
+        out: F64 = self.value[idx].sum(axis=1) + self.baseline
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        """The arrays as JSON lists, floats exact: a threshold can be a training value
+        itself, and a rounded one would send that value the other way."""
+        leaf = np.isinf(self.threshold)
+        return {
+            "depth": self.depth,
+            "baseline": self.baseline,
+            "roots": self.roots.tolist(),
+            "feature": self.feature.tolist(),
+            "threshold": [
+                None if b else float(t) for t, b in zip(self.threshold, leaf, strict=True)
+            ],
+            "left": self.left.tolist(),
+            "right": self.right.tolist(),
+            "value": self.value.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, spec: dict[str, Any]) -> Trees:
+        """Read :meth:`to_json` back (a null threshold is a leaf's)."""
+        thresholds = [math.inf if t is None else float(t) for t in spec["threshold"]]
+        return cls(
+            np.asarray(spec["feature"], dtype=np.intp),
+            np.asarray(thresholds, dtype=np.float64),
+            np.asarray(spec["left"], dtype=np.intp),
+            np.asarray(spec["right"], dtype=np.intp),
+            np.asarray(spec["value"], dtype=np.float64),
+            np.asarray(spec["roots"], dtype=np.intp),
+            int(spec["depth"]),
+            float(spec["baseline"]),
+        )
+
+
 @dataclass(frozen=True)
 class JoinModel:
-    """Logistic regression over :data:`FEATURES`; ``threshold`` is the join probability.
+    """The join probability over :data:`FEATURES`; ``threshold`` is where an article joins.
 
-    ``mean`` and ``scale`` standardise the features as in training. The embedding
-    features move the probabilities, so an article with an embedding is held to its own
-    threshold, ``embedding_threshold`` (None: the same).
+    Either a logistic regression (``coef``, ``intercept``; ``mean`` and ``scale``
+    standardise the features as in training) or, when ``trees`` is given, a boosted tree
+    ensemble (the linear fields then empty). The embedding features move the
+    probabilities, so an article with an embedding is held to its own threshold,
+    ``embedding_threshold`` (None: the same).
     """
 
     coef: tuple[float, ...]
@@ -111,10 +193,17 @@ class JoinModel:
     threshold: float = 0.5
     merge_threshold: float = 0.9
     embedding_threshold: float | None = None
+    trees: Trees | None = None
 
     def __post_init__(self) -> None:
         sizes = {len(self.coef), len(self.mean), len(self.scale)}
-        if sizes != {len(FEATURES)}:
+        if self.trees is not None:
+            if sizes != {0} or int(self.trees.feature.max()) >= len(FEATURES):
+                raise ValueError(
+                    "a tree model has no coefficients and only the clusterer's "
+                    f"{len(FEATURES)} features: retrain with lagebild/train/stories.py"
+                )
+        elif sizes != {len(FEATURES)}:
             raise ValueError(
                 f"model has {sorted(sizes)} coefficients, the clusterer {len(FEATURES)} "
                 "features: retrain with lagebild/train/stories.py"
@@ -122,14 +211,17 @@ class JoinModel:
 
     def probability(self, rows: F64) -> F64:
         """Join probability of each row of pair features."""
-        z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
-        logits = z @ np.asarray(self.coef) + self.intercept
+        if self.trees is not None:
+            logits = self.trees.log_odds(rows)
+        else:
+            z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
+            logits = z @ np.asarray(self.coef) + self.intercept
         out: F64 = 1.0 / (1.0 + np.exp(-logits))
         return out
 
     def to_json(self) -> dict[str, object]:
         """The model as a JSON object (feature names included, for checking)."""
-        return {
+        spec: dict[str, object] = {
             "features": list(FEATURES),
             "coef": [round(c, 6) for c in self.coef],
             "intercept": round(self.intercept, 6),
@@ -139,6 +231,9 @@ class JoinModel:
             "merge_threshold": self.merge_threshold,
             "embedding_threshold": self.embedding_threshold,
         }
+        if self.trees is not None:
+            spec["trees"] = self.trees.to_json()
+        return spec
 
     @classmethod
     def load(cls, path: Path | str = MODEL_PATH) -> JoinModel:
@@ -157,4 +252,5 @@ class JoinModel:
             float(spec["threshold"]),
             float(spec["merge_threshold"]),
             None if spec.get("embedding_threshold") is None else float(spec["embedding_threshold"]),
+            Trees.from_json(spec["trees"]) if spec.get("trees") else None,
         )

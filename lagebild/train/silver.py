@@ -27,9 +27,12 @@ import spacy
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.sentences import sentence_spans
 from lagebild.train.data import Sentence, benchdata_dir
-from lagebild.train.vectors import _gnad, _wikinews
+from lagebild.train.vectors import _gnad, _web, _wikinews
 
-SOURCES = {"gnad": _gnad, "wikinews": _wikinews}
+# "web" (the main text of the extraction and date benchmarks' German pages) is news too,
+# but is left out by default so that the shipped recipe stays as measured.
+SOURCES = {"gnad": _gnad, "wikinews": _wikinews, "web": _web}
+DEFAULT_SOURCES = ("gnad", "wikinews")
 # Sentences outside these lengths are mostly headlines glued to teasers or lists.
 MIN_WORDS, MAX_WORDS = 5, 60
 
@@ -91,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--teacher", type=Path, action="append", required=True)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--sources", nargs="+", default=list(SOURCES), choices=list(SOURCES))
+    parser.add_argument(
+        "--sources", nargs="+", default=list(DEFAULT_SOURCES), choices=list(SOURCES)
+    )
     parser.add_argument("--root", type=Path, default=None, help="benchmark folder")
     args = parser.parse_args(argv)
     teachers = [NerTagger(path, include_subtypes=True) for path in args.teacher]
