@@ -246,6 +246,8 @@ def trees_of(boosted: Any) -> Trees:
         roots.append(base)
         for i, node in enumerate(nodes):
             leaf = bool(node["is_leaf"])
+            if not leaf and not math.isfinite(float(node["num_threshold"])):
+                raise ValueError("a split on missing values: the pair features have none")
             feature.append(0 if leaf else int(node["feature_idx"]))
             threshold.append(math.inf if leaf else float(node["num_threshold"]))
             left.append(base + (i if leaf else int(node["left"])))
