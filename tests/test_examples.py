@@ -92,9 +92,9 @@ def test_example_storylines_as_expected() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known defect: A1+A2 (a day apart, same flood, same town) and B1..B4 (7-9 days "
-    "apart, same wage dispute) each become one story; their similarities are those of the "
-    "German tune part's same-story pairs, so the join model cannot tell them apart",
+    reason="known defect: A1+A2 (a day apart, same flood, same town) become one story; their "
+    "similarities are those of the German tune part's same-story pairs, so the join model "
+    "cannot tell them apart (B1..B4, 7-9 days apart, are four stories since the tree model)",
 )
 def test_example_stories_as_expected() -> None:
     from lagebild.eval.clusters import example_checks, example_records
