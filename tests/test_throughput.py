@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from lagebild.cli import main
 from lagebild.eval.benchdata import default_data_dir
 from lagebild.eval.throughput import BenchText, corpus, page_text, read_texts, write_corpus
 from lagebild.extract.plaintext import extract_text
@@ -90,3 +93,33 @@ def test_stage_speed_takes_annotation_apart() -> None:
     shares = [p["share_of_annotate"] for name, p in parts.items() if name != "tokenizer_only"]
     assert abs(sum(shares) - 1.0) < 0.01
     assert parts["ner"]["seconds"] > parts["tokenizer_only"]["seconds"]
+
+
+def test_bench_ner_reports_tokens_per_second_for_each_model_and_pass() -> None:
+    data = _data()
+    model = Path(__file__).resolve().parent.parent / "lagebild" / "models" / "ner-de"
+    result = CliRunner().invoke(
+        main,
+        [
+            "bench",
+            "ner",
+            "--model",
+            str(model),
+            "--model",
+            str(model),
+            "--passes",
+            "2",
+            "--limit",
+            "20",
+            "--data",
+            str(data),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["news"]["articles"] == 20 and report["dev"]["sentences"] == 20
+    assert report["news"]["tokens"] > 2000
+    assert len(report["models"]) == 2
+    for run in report["models"]:
+        assert len(run["news"]) == 2 and len(run["dev"]) == 2
+        assert all(rate > 500 for rate in run["news"] + run["dev"])

@@ -108,6 +108,48 @@ def bench_pipeline_cmd(
     print_json(report)
 
 
+@bench_group.command("ner")
+@click.option(
+    "--model",
+    "models",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    multiple=True,
+    help="A model directory; give several to compare them turn by turn (default: shipped).",
+)
+@click.option("--passes", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the first N articles and N sentences.",
+)
+def bench_ner_cmd(
+    models: tuple[Path, ...], passes: int, data_dir: Path | None, limit: int | None
+) -> None:
+    """NER tagging speed on one core: gnad10k_test news as raw text, GermEval dev
+    sentences pre-tokenised; tokens per CPU second, one figure per pass.
+
+    \b
+    Example:
+      lagebild bench ner --model lagebild/models/ner-de --model /tmp/other --passes 2
+    """
+    from lagebild.eval.benchdata import default_data_dir
+    from lagebild.eval.ner_speed import ner_speed
+
+    try:
+        folder = data_dir or default_data_dir()
+        print_json(ner_speed(folder, list(models) or [None], passes, limit))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 DATA_OPTION = click.option(
     "--data",
     "data_dir",
