@@ -11,6 +11,17 @@ import click
 from lagebild.cli.app import main
 from lagebild.cli.common import print_json
 
+DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
+)
+LIMIT_OPTION = click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items."
+)
+
 
 @main.group("bench")
 def bench_group() -> None:
@@ -61,13 +72,7 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
     show_default=True,
     help="Pages for the per-stage figures on one core (0: leave them out).",
 )
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
-)
+@DATA_OPTION
 @click.option(
     "--embeddings",
     is_flag=True,
@@ -117,13 +122,7 @@ def bench_pipeline_cmd(
     help="A model directory; give several to compare them turn by turn (default: shipped).",
 )
 @click.option("--passes", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
-)
+@DATA_OPTION
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -148,18 +147,6 @@ def bench_ner_cmd(
         print_json(ner_speed(folder, list(models) or [None], passes, limit))
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-DATA_OPTION = click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The benchmark data folder (default: $LAGEBILD_BENCHDATA or ../shared/benchdata).",
-)
-LIMIT_OPTION = click.option(
-    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N items."
-)
 
 
 @main.group("eval")
