@@ -499,4 +499,4 @@ def _day(published: str | None) -> int | None:
 
 def dedup_text(article: Article) -> str:
     """The text dedup compares: lead and body, without title and site furniture."""
-    return "\n\n".join(p for p in [article.lead or "", *article.body] if p)
+    return article.lead_and_body

@@ -87,6 +87,12 @@ class Article:
         return "\n\n".join(self.body)
 
     @property
+    def lead_and_body(self) -> str:
+        """Lead and body, a blank line apart: what dedup compares and what story
+        clustering reads (headline apart)."""
+        return "\n\n".join(part for part in (self.lead, *self.body) if part)
+
+    @property
     def reading_text(self) -> str:
         """What the annotate stage reads: title, lead, subheadings, body, a blank line apart.
 

@@ -154,8 +154,8 @@ def _embedding(article: Article) -> list[float]:
     """The multilingual embedding of the article's headline and lead (unit length)."""
     from lagebild.cluster.embed import embedding_text, shared_embedder
 
-    text = "\n\n".join(part for part in (article.lead, *article.body) if part)
-    vector: list[float] = shared_embedder()([embedding_text(article.title or "", text)])[0].tolist()
+    text = embedding_text(article.title or "", article.lead_and_body)
+    vector: list[float] = shared_embedder()([text])[0].tolist()
     return vector
 
 

@@ -123,12 +123,7 @@ def bench_pipeline_cmd(
 )
 @click.option("--passes", type=click.IntRange(min=1), default=2, show_default=True)
 @DATA_OPTION
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Only the first N articles and N sentences.",
-)
+@LIMIT_OPTION
 def bench_ner_cmd(
     models: tuple[Path, ...], passes: int, data_dir: Path | None, limit: int | None
 ) -> None:

@@ -301,7 +301,7 @@ def _seed_records(seeds: Path, label_of: dict[str, str]) -> list[dict[str, Any]]
             continue
         article = extract(read_page(item))
         name = article.source.rsplit("/", 1)[-1]
-        text = "\n\n".join(p for p in [article.lead or "", *article.body] if p)
+        text = article.lead_and_body
         out.append(
             {
                 "id": f"seed-{name}",
@@ -332,7 +332,7 @@ def page_records(
         name = article.source.rsplit("/", 1)[-1]
         if name not in story_of:
             continue
-        text = "\n\n".join(p for p in [article.lead or "", *article.body] if p)
+        text = article.lead_and_body
         out.append(
             {
                 "id": prefix + name,

@@ -331,8 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         scores = {t: v["mean"] for t, v in report["thresholds"].items()}
         best = (max(scores.values()), float(max(scores, key=scores.__getitem__)))
     model = _with_threshold(model, best[1])
+    tune_vectors = {name: v[-1] for name, v in variants.items()}
     if embedder is not None:
-        model = _with_embedding_threshold(model, sets, variants, report)
+        model = _with_embedding_threshold(model, sets, tune_vectors, report)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "join.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
     report["chosen_threshold"] = best[1]
@@ -345,7 +346,6 @@ def main(argv: list[str] | None = None) -> int:
         check_vectors: dict[str, npt.NDArray[np.float32] | None] = {
             name: embedder(_embedding_texts(r)) for name, r in check_sets.items()
         }
-        tune_vectors = {name: v[-1] for name, v in variants.items()}
         report["tune_embeddings"] = _figures(sets, model, tune_vectors)
         report["check_embeddings"] = _figures(check_sets, model, check_vectors)
     report["pairs"] = len(data.labels)
@@ -404,12 +404,11 @@ def _embedding_texts(records: list[dict[str, Any]]) -> list[str]:
 def _with_embedding_threshold(
     model: JoinModel,
     sets: dict[str, list[dict[str, Any]]],
-    variants: dict[str, list[npt.NDArray[np.float32] | None]],
+    vectors: dict[str, npt.NDArray[np.float32] | None],
     report: dict[str, Any],
 ) -> JoinModel:
     """The model with the join threshold for articles with an embedding: the one with the
-    best mean pairwise F1 on the tune parts, clustered with embeddings."""
-    vectors = {name: v[-1] for name, v in variants.items()}
+    best mean pairwise F1 on the tune parts, clustered with their ``vectors``."""
     scores: dict[float, float] = {}
     for threshold in THRESHOLDS:
         candidate = replace(model, embedding_threshold=threshold)
