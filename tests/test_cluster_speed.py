@@ -47,6 +47,31 @@ def test_speed_dedup_at_least_5000_per_second(items: list[Item], benchmark: obje
     assert rate >= 5000
 
 
+def test_speed_dedup_signatures_against_datasketch(items: list[Item]) -> None:
+    # Why dedup has its own MinHash: datasketch's (128 permutations) and its LSH index take
+    # longer per article than the whole dedup stage may, on the same shingles.
+    from datasketch import MinHash, MinHashLSH
+
+    dedup = Deduplicator()
+    shingles = [dedup.shingle_hashes(item.text) for item in items]
+
+    def reference() -> None:
+        index = MinHashLSH(threshold=0.5, num_perm=128)
+        for item, hashes in zip(items, shingles, strict=True):
+            minhash = MinHash(num_perm=128)
+            minhash.update_batch([h.tobytes() for h in hashes])
+            index.query(minhash)
+            index.insert(item.id, minhash)
+
+    def own() -> None:
+        for hashes in shingles:
+            dedup._minhash(hashes)
+
+    theirs, ours = articles_per_second(reference, len(items)), articles_per_second(own, len(items))
+    print(f"MinHash + LSH: datasketch {theirs:.0f} articles/s, dedup's own signature {ours:.0f}")
+    assert ours > 10 * theirs
+
+
 def test_speed_cluster_at_least_1000_per_second(items: list[Item], benchmark: object) -> None:
     # In the pipeline, annotation has loaded simplemma's German dictionary before any
     # article is clustered (1.4 s, once per process): warm it here too, so the rate is

@@ -30,11 +30,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "Kreml-Unterhändler": {"role"},
     # The gold reading "Weiße Haus"/"Weißen Haus": the text has "das Weiße Haus" twice.
     "Weißen Haus": {"form"},
-    # 002 prints "Sekretär des nationalen Sicherheitsrats Rustem Umjerow und
-    # Generalstabschef Andrij Hnatow"; the tagger (model of 2026-11-24) returns no mention
-    # for Umjerow there, so the role has no name to attach to (a NER miss). 003's longer
-    # "Sekretär des nationalen Sicherheitsrats der Ukraine" is still found.
-    "Sekretär des nationalen Sicherheitsrats": {"role"},
 }
 
 # Gold entities with no mention in the annotated text as tagged, and why.
