@@ -359,7 +359,7 @@ class Deduplicator:
         groups = self._matched_groups(signature, keys)
         self.arrivals_ += 1
         member = _Member(article_id, published, signature.shingles, self.arrivals_)
-        before = self._decision(next(iter(groups))) if len(groups) == 1 else None
+        before = self._head(next(iter(groups))) if len(groups) == 1 else None
         group = self._join(article_id, member, groups)
         self._remember(article_id, signature, keys, day if day is not None else self.today_)
         self.live_[group] = self.live_.get(group, 0) + 1
@@ -368,7 +368,7 @@ class Deduplicator:
         decision = self._decision(group)
         if len(groups) < 2:  # merged groups: every member may have a new canonical
             decision.changed = before is not None and (
-                (before.canonical, before.published) != (decision.canonical, decision.published)
+                before != (decision.canonical, decision.published)
             )
         self._forget_old()
         return decision
@@ -428,14 +428,16 @@ class Deduplicator:
                 hit.append(slot_id)
 
     def _decision(self, group: str) -> Decision:
+        canonical, published = self._head(group)
+        members = [m.article_id for m in self.groups_[group]]
+        return Decision(canonical=canonical, members=members, published=published)
+
+    def _head(self, group: str) -> tuple[str, str | None]:
+        """The group's canonical article (earliest, then longest) and earliest date."""
         members = self.groups_[group]
         canonical = min(members, key=lambda m: (m.published or _UNDATED, -m.length, m.arrival))
         dates = [m.published for m in members if m.published]
-        return Decision(
-            canonical=canonical.article_id,
-            members=[m.article_id for m in members],
-            published=min(dates) if dates else None,
-        )
+        return canonical.article_id, min(dates) if dates else None
 
     def _forget_old(self) -> None:
         """Drop articles beyond the window; a group is forgotten with its last member."""

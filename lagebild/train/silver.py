@@ -29,11 +29,11 @@ import spacy
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.sentences import sentence_spans
 from lagebild.train.data import Sentence, benchdata_dir
-from lagebild.train.vectors import _gnad, _web, _wikinews
+from lagebild.train.vectors import SOURCES as TEXTS
 
 # "web" (the main text of the extraction and date benchmarks' German pages) is news too;
 # the default is round 1's recipe (f6, without it), round 2 (g1, shipped) names all three.
-SOURCES = {"gnad": _gnad, "wikinews": _wikinews, "web": _web}
+SOURCES = {"gnad": TEXTS["gnad10k"], "wikinews": TEXTS["wikinews"], "web": TEXTS["web"]}
 DEFAULT_SOURCES = ("gnad", "wikinews")
 # Sentences outside these lengths are mostly headlines glued to teasers or lists.
 MIN_WORDS, MAX_WORDS = 5, 60
