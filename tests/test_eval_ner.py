@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lagebild.eval.ner import chunks, evaluate_ner, score_chunks
+from lagebild.eval.ner import WARM_UP, chunks, evaluate_ner, score_chunks
 from lagebild.train.data import DEV_TSV, germeval_dir, read_tsv
 
 TINY = """#\thttp://de.wikipedia.org/wiki/Beispiel\t[2009-08-13]
@@ -45,6 +45,9 @@ class FixedTagger:
 
     def tag_tokens(self, sentences: Iterable[Sequence[str]]) -> Iterator[list[str]]:
         for sentence in sentences:
+            if tuple(sentence) == WARM_UP:  # evaluate_ner's warm-up, before the timing
+                yield ["O"] * len(sentence)
+                continue
             tags = next(self.tags)
             assert len(sentence) == len(tags)
             yield list(tags)
@@ -139,3 +142,29 @@ def test_eval_ner_gate_full_dev(tmp_path: Path) -> None:
     report = evaluate_ner(_dev_file(), tmp_path / "pred.tsv", NerTagger())
     assert report["sentences"] == 2200
     assert report["f1"] >= FLOOR_FULL_DEV, report
+
+
+class RecordingTagger:
+    """Tags everything O and records each call's sentences, in order."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[list[str]]] = []
+
+    def tag_tokens(self, sentences: Iterable[Sequence[str]]) -> Iterator[list[str]]:
+        batch = [list(s) for s in sentences]
+        self.calls.append(batch)
+        for sentence in batch:
+            yield ["O"] * len(sentence)
+
+
+def test_eval_ner_warms_the_tagger_on_a_real_sentence_before_timing(
+    tiny: Path, tmp_path: Path
+) -> None:
+    # The tagger reads its subword table on the first batch it tags, not on an empty
+    # one; the reported speed must not include that one-time load.
+    tagger = RecordingTagger()
+    report = evaluate_ner(tiny, tmp_path / "out.tsv", tagger)
+    assert len(tagger.calls) == 2
+    assert tagger.calls[0] and all(tagger.calls[0])
+    assert [len(s) for s in tagger.calls[1]] == [9, 4]
+    assert report["sentences"] == 2 and report["tokens"] == 13
