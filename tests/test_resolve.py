@@ -97,6 +97,32 @@ def test_roles_found(text: str, name: str, role: str) -> None:
     assert role in [r.text for r in find_roles(text, start, start + len(name))]
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "roles"),
+    [
+        # A speech verb before the role is not an adjective of it (was "sagter
+        # Oberbürgermeister", "sagte Verdi-Verhandlungsführerin" on the example pages).
+        (
+            "„Das ist nicht leicht“, sagte Oberbürgermeister Martin Huber nach der Sitzung.",
+            "Martin Huber",
+            ["Oberbürgermeister"],
+        ),
+        (
+            "„Die Geduld ist am Ende“, sagte Verdi-Verhandlungsführerin Sandra Kowalski.",
+            "Sandra Kowalski",
+            ["Verdi-Verhandlungsführerin"],
+        ),
+        # Strong masculine forms of adjectival role nouns, as in headlines.
+        ("Sondergesandter Steve Witkoff reist nach Moskau.", "Steve Witkoff", ["Sondergesandter"]),
+        # A plural names a group the name is one of, not a role ("der Kreise Passau und").
+        ("die Landräte der Kreise Passau und Deggendorf", "Passau", []),
+    ],
+)
+def test_roles_exactly(text: str, name: str, roles: list[str]) -> None:
+    start = text.index(name)
+    assert [r.text for r in find_roles(text, start, start + len(name))] == roles
+
+
 def test_roles_genitive_person_moves_behind() -> None:
     text = "Putins außenpolitischer Berater Juri Uschakow sagte das."
     start = text.index("Juri")

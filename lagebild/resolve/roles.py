@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from lagebild.annotate.quote_lexicon import cue_verb
 from lagebild.model import EntityLabel
 from lagebild.resolve.inflect import (
     DETERMINERS,
@@ -74,7 +75,7 @@ ROLE_KIND: dict[str, EntityLabel] = {
 }
 # A role word at the end of a token with the inflection it may carry, matched on the
 # reversed token so that the match is anchored (a search for "...$" is ten times slower).
-INFLECTIONS = ("innen", "in", "en", "er", "es", "n", "s", "e")
+INFLECTIONS = ("innen", "in", "en", "er", "es", "n", "s", "e", "r")
 ROLE_HEAD_REVERSED = re.compile(
     "("
     + "|".join(i[::-1] for i in INFLECTIONS)
@@ -117,7 +118,8 @@ def role_kind(word: str) -> EntityLabel | None:
     """The entity type a role head implies ("Kremlchef" -> PER), or None for no role word.
 
     Inflected forms count ("Präsidenten", "Sondergesandter", "Senders"), plurals do not
-    ("Forschern", "Ministerinnen"): a plural role describes a group, not the name after it.
+    ("Forschern", "Ministerinnen", "Kreise"): a plural role describes a group, not the
+    name after it.
     """
     tail = word.rsplit("-", 1)[-1]
     if not tail[:1].isupper():
@@ -131,6 +133,10 @@ def role_kind(word: str) -> EntityLabel | None:
     if inflection == "innen" or (inflection == "n" and not base.endswith("e")):
         return None
     if inflection == "en" and base.endswith(("er", "e")):
+        return None
+    # "-e" on a noun that does not end in "e" is a plural ("Kreise", "Dienste"); "-r" only
+    # inflects the adjectival ones ("Sondergesandter", "Beamter").
+    if inflection in ("e", "r") and not base.endswith("e"):
         return None
     if inflection == "s" and kind == "PER":
         return None
@@ -234,7 +240,7 @@ def _phrase(
     i = head_at - 1
     adjectives: list[str] = []
     while i >= 0 and toks[i].text[:1].islower() and looks_adjectival(toks[i].text):
-        if toks[i].text.lower() in FUNCTION_WORDS | POSSESSIVES:
+        if toks[i].text.lower() in FUNCTION_WORDS | POSSESSIVES or _finite_verb(toks[i].text):
             break
         adjectives.insert(0, toks[i].text)
         i -= 1
@@ -265,6 +271,13 @@ def _phrase(
             words = [genitive.text, *words]
     phrase = " ".join([*words, rest]).strip()
     return RoleMatch(phrase, kind), i + 1
+
+
+def _finite_verb(word: str) -> bool:
+    """A finite form of a speech verb: "sagte" ends like an adjective but ends the phrase
+    ("sagte Oberbürgermeister Martin Huber")."""
+    verb = cue_verb(word)
+    return verb is not None and not verb.participle
 
 
 def _description_head(word: str) -> str:
