@@ -312,3 +312,20 @@ def test_cli_stories_storylines_and_storyline_timeline(runner: CliRunner, seeds_
     assert runner.invoke(main, ["story", "story:none", "--db", seeds_db]).exit_code == 4
     both = runner.invoke(main, ["timeline", "--db", seeds_db, "--entity", "X", "--storyline", "Y"])
     assert both.exit_code == 2
+
+
+def test_cli_untitled_article_is_listed_by_its_lead(runner: CliRunner, tmp_path: Path) -> None:
+    # Example page 04 prints no headline: the entity and story views show the start of
+    # its lead, as `articles` does, not the article's hash id.
+    from .conftest import EXAMPLES
+
+    db = str(tmp_path / "ex.sqlite")
+    assert runner.invoke(main, ["ingest", str(EXAMPLES), "--db", db]).exit_code == 0
+    entity = runner.invoke(main, ["entity", "Ulrike Brandstätter", "--db", db])
+    assert entity.exit_code == 0, entity.output
+    assert "Bundesinnenministerin Brandstätter hat sich" in entity.output
+    stories = json.loads(runner.invoke(main, ["stories", "--db", db, "--json"]).output)
+    untitled = next(s for s in stories if "Brandstätter" in s["label"] and s["articles"] == 1)
+    story = runner.invoke(main, ["story", untitled["id"], "--db", db])
+    assert story.exit_code == 0, story.output
+    assert "Bundesinnenministerin Brandstätter hat sich" in story.output

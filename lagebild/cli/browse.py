@@ -10,7 +10,14 @@ import click
 from rich.table import Table
 
 from lagebild.cli.app import main
-from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
+from lagebild.cli.common import (
+    DB_OPTION,
+    EXIT_NOT_FOUND,
+    console,
+    headline,
+    open_store,
+    print_json,
+)
 from lagebild.exports import FORMATS, TABLES, ExportError, ExportOptions
 from lagebild.exports.as_csv import write_csv_folder
 from lagebild.exports.as_parquet import write_parquet_folder
@@ -186,7 +193,7 @@ def articles_cmd(db_path: str, limit: int) -> None:
         table.add_row(
             article.id,
             (article.published or inferred)[:16],
-            article.title or (article.lead or "")[:60] or "-",
+            headline(article.title, article.lead),
             ", ".join(article.agencies),
             article.duplicate_of or "",
             article.source,
@@ -314,7 +321,7 @@ def entity_cmd(name: str, db_path: str, as_json: bool) -> None:
     for article in detail.articles:
         table.add_row(
             (article["published"] or "-")[:10],
-            article["title"] or article["id"],
+            headline(article["title"], article["lead"], article["id"]),
             str(article["mentions"]),
         )
     out.print(table)

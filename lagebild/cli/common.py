@@ -37,6 +37,25 @@ def console(stderr: bool = False) -> Console:
     return out
 
 
+def headline(title: str | None, lead: str | None, fallback: str = "-") -> str:
+    """What names an article in a listing: its title, else the start of its lead.
+
+    >>> headline(None, "Die Ministerin hat sich in Passau ein Bild von den Schäden gemacht.")
+    'Die Ministerin hat sich in Passau ein Bild von den Schäden …'
+    """
+    if title:
+        return title
+    if lead:
+        if len(lead) <= HEADLINE_CHARS:
+            return lead
+        cut = lead[:HEADLINE_CHARS].rsplit(" ", 1)[0]
+        return cut + " …"
+    return fallback
+
+
+HEADLINE_CHARS = 60
+
+
 def print_json(data: Any) -> None:
     """Print JSON on stdout, indented, non-ASCII characters as they are."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))

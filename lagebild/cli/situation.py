@@ -8,7 +8,14 @@ import click
 from rich.table import Table
 
 from lagebild.cli.app import main
-from lagebild.cli.common import DB_OPTION, EXIT_NOT_FOUND, console, open_store, print_json
+from lagebild.cli.common import (
+    DB_OPTION,
+    EXIT_NOT_FOUND,
+    console,
+    headline,
+    open_store,
+    print_json,
+)
 from lagebild.export import event_record
 from lagebild.model import Entity
 from lagebild.store import Store
@@ -141,7 +148,7 @@ def story_cmd(story_id: str, db_path: str, as_json: bool) -> None:
     out.print(f"[bold]{row['label']}[/bold]  {row['start']} .. {row['end']}")
     for article in articles:
         copy = f" (copy of {article['duplicate_of']})" if article["duplicate_of"] else ""
-        title = article["title"] or article["id"]
+        title = headline(article["title"], article["lead"], article["id"])
         out.print(f"  {(article['published'] or '-')[:10]}  {title}{copy}", markup=False)
     for entry in entries:
         out.print(f"  {entry.date or 'undated':<22} {entry.text}", markup=False)

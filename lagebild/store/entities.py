@@ -144,7 +144,8 @@ def entity_detail(db: Connection, entity: Entity, *, limit: int = 50) -> EntityD
     articles = [
         dict(row)
         for row in db.execute(
-            "SELECT a.id, a.title, coalesce(a.published, a.published_inferred) AS published, "
+            "SELECT a.id, a.title, a.lead, "
+            "coalesce(a.published, a.published_inferred) AS published, "
             "count(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
             "WHERE m.entity_id = ? GROUP BY a.seq ORDER BY published, a.seq LIMIT ?",
             (entity.id, limit),

@@ -175,7 +175,7 @@ def story_articles(db: Connection, column: str, value: str) -> list[dict[str, An
     if column not in ("story", "storyline"):
         raise ValueError(f"not a story column: {column!r}")
     rows = db.execute(
-        "SELECT id, title, outlet, source, duplicate_of, "
+        "SELECT id, title, lead, outlet, source, duplicate_of, "
         "coalesce(published, published_inferred) AS published FROM articles "
         f"WHERE {column} = ? ORDER BY published, seq",
         (value,),
