@@ -235,6 +235,41 @@ def test_resolver_place_and_person_with_one_name_stay_apart() -> None:
     assert result.links[("a", 33)] == "per:george-washington"
 
 
+def test_resolver_description_before_a_one_word_name_sets_its_type() -> None:
+    # Seed 004: the tagger calls Axios a person three times; "das Nachrichtenportal" says
+    # otherwise. The tagger's labels of one word in one article are one piece of evidence
+    # (its errors repeat), and a printed description outweighs it (ROLE_VOTE).
+    docs = [
+        _doc(
+            "a",
+            "Dies berichtet das Nachrichtenportal Axios unter Berufung auf Beamte. Axios "
+            "zufolge soll der Plan fertig sein, wie Axios weiter berichtete.",
+            ("Axios", "PER"),
+            ("Axios", "PER"),
+            ("Axios", "PER"),
+        ),
+        _doc("b", "Putin sagte das am Montag.", ("Putin", "PER")),
+    ]
+    result = resolve(docs)
+    axios = next(e for e in result.entities if e.name == "Axios")
+    assert (axios.type, axios.roles) == ("ORG", ["Nachrichtenportal"])
+    putin = next(e for e in result.entities if e.name == "Putin")
+    assert putin.type == "PER"
+
+
+def test_resolver_description_makes_a_one_word_name_a_place() -> None:
+    # Seed 000: "die ukrainische Hauptstadt Kiew", Kiew tagged as a person.
+    docs = [
+        _doc(
+            "a",
+            "In der Nacht ist die ukrainische Hauptstadt Kiew von Drohnen angegriffen worden.",
+            ("Kiew", "PER"),
+        )
+    ]
+    kiew = resolve(docs).entities[0]
+    assert (kiew.name, kiew.type, kiew.roles) == ("Kiew", "LOC", ["ukrainische Hauptstadt"])
+
+
 def test_resolver_inflected_organisation_name() -> None:
     docs = [
         _doc("a", "Das Weiße Haus schwieg.", ("Weiße Haus", "ORG")),

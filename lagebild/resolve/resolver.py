@@ -38,8 +38,9 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lagebild.model import Entity, EntityLabel
@@ -129,13 +130,28 @@ def _is_short(occ: Occ) -> bool:
     return occ.label == "PER" and not given_names(occ.tokens) and occ.tokens[-1][:1].isupper()
 
 
+def _evidence(occ: Occ) -> Iterator[tuple[str, str, int]]:
+    """What a mention says of its type: (what, type, weight) for its label and roles."""
+    yield "label", occ.label, 1
+    for role in occ.roles:
+        yield "role", role.kind, ROLE_VOTE
+
+
 def _votes(occs: Iterable[Occ]) -> Counter[str]:
-    """Type votes of mentions: one per tagger label, ROLE_VOTE per role kind."""
+    """Type votes of mentions: per article, one for each tagger label and ROLE_VOTE for
+    each role kind seen.
+
+    The tagger's labels of one name in one article are one piece of evidence, not one
+    per mention: its errors repeat ("Axios" tagged a person three times in seed 004, next
+    to "das Nachrichtenportal Axios").
+    """
     votes: Counter[str] = Counter()
+    seen: set[tuple[int, str, str]] = set()
     for occ in occs:
-        votes[occ.label] += 1
-        for role in occ.roles:
-            votes[role.kind] += ROLE_VOTE
+        for what, kind, weight in _evidence(occ):
+            if (occ.doc, what, kind) not in seen:
+                seen.add((occ.doc, what, kind))
+                votes[kind] += weight
     return votes
 
 
@@ -185,12 +201,20 @@ def _group(by_doc: list[list[Occ]]) -> list[_Cluster]:
                 by_given[fold(given[0])].add(person)
 
     # Votes per surname key of the one-word mentions: is the key mostly a place?
+    # One vote per article and kind of evidence, as in _votes.
     key_votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for occ in single:
-        key_votes[fold(occ.tokens[-1])].update(_votes([occ]))
-    for cluster in people.values():
-        for occ in cluster.occs:
-            key_votes[fold(occ.tokens[surname_index(occ.tokens)])]["PER"] += 1
+    seen: set[tuple[str, int, str, str]] = set()
+    for key, doc, what, kind, weight in itertools.chain(
+        ((fold(o.tokens[-1]), o.doc, *e) for o in single for e in _evidence(o)),
+        (
+            (fold(o.tokens[surname_index(o.tokens)]), o.doc, "label", "PER", 1)
+            for cluster in people.values()
+            for o in cluster.occs
+        ),
+    ):
+        if (key, doc, what, kind) not in seen:
+            seen.add((key, doc, what, kind))
+            key_votes[key][kind] += weight
 
     # Step 4: one-word mentions to a person named in full in the same article.
     rest: list[Occ] = []
