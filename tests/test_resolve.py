@@ -293,6 +293,14 @@ def test_resolver_drops_noise_with_reasons() -> None:
     assert [e.name for e in result.entities] == ["Merkel"]
 
 
+@pytest.mark.parametrize("word", ["Indessen", "Unterdessen", "Derweil", "Inzwischen"])
+def test_resolver_drops_sentence_adverbs(word: str) -> None:
+    # Seed 003: "Indessen erklärte der russische Präsident ..." gave a place "Indessen".
+    doc = _doc("a", f"{word} erklärte Putin, er sei bereit.", (word, "LOC"), ("Putin", "PER"))
+    result = resolve([doc])
+    assert [(d.text, d.reason) for d in result.dropped] == [(word, "function_word")]
+
+
 def test_resolver_counts_mentions_per_entity() -> None:
     docs = [
         _doc("a", "Putin traf Trump.", ("Putin", "PER"), ("Trump", "PER")),

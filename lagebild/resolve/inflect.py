@@ -41,6 +41,9 @@ vor während wegen zwischen am im vom zum zur beim ins laut dass damit so da dan
 zudem zuvor nun noch schon nur erst bereits jetzt heute gestern morgen hier dort dabei
 dazu darauf daher deshalb trotzdem dennoch allerdings jedoch zwar ja nein nicht kein keine
 alle viele einige mehrere beide andere weitere the a an of and
+indessen unterdessen derweil inzwischen mittlerweile außerdem ebenfalls stattdessen
+hingegen dagegen somit zunächst schließlich bislang bisher seither damals immerhin
+jedenfalls überdies vielmehr offenbar angeblich womöglich vermutlich
 """.split()
 )
 
