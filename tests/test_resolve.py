@@ -282,6 +282,45 @@ def test_resolver_inflected_organisation_name() -> None:
     assert result.entities[0].id == "org:weisses-haus"
 
 
+def test_resolver_noun_in_a_name_is_not_reinflected() -> None:
+    # Example page 06: "Hochschule Merseburg" came out as "Hochschuler Merseburg".
+    result = resolve(
+        [_doc("a", "An der Hochschule Merseburg wurde geforscht.", ("Hochschule Merseburg", "ORG"))]
+    )
+    assert [e.name for e in result.entities] == ["Hochschule Merseburg"]
+    # The adjective before such a head still takes the nominative.
+    text = "Ein Hydrologe an der Technischen Hochschule Deggendorf sagte das."
+    result = resolve([_doc("a", text, ("Technischen Hochschule Deggendorf", "ORG"))])
+    assert [e.name for e in result.entities] == ["Technische Hochschule Deggendorf"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "name"),
+    [
+        # Seed 003's only mention of the council is a genitive: "Europäischer Rates" before.
+        (
+            "Erwartet werden Vertreter der NATO und des Europäischen Rates.",
+            "Europäischen Rates",
+            "Europäischer Rat",
+        ),
+        (
+            "Die Sitzung des Deutschen Bundestages begann.",
+            "Deutschen Bundestages",
+            "Deutscher Bundestag",
+        ),
+        # No genitive ending to take off: the name stays as printed.
+        (
+            "Ein Kredit des Internationalen Währungsfonds kam.",
+            "Internationalen Währungsfonds",
+            "Internationaler Währungsfonds",
+        ),
+    ],
+)
+def test_resolver_genitive_name_seen_once(text: str, surface: str, name: str) -> None:
+    result = resolve([_doc("a", text, (surface, "ORG"))])
+    assert [e.name for e in result.entities] == [name]
+
+
 def test_resolver_drops_noise_with_reasons() -> None:
     text = "Er schrieb auf X. Wozu das führe, sagte Merkel nicht."
     doc = _doc("a", text, ("X.", "OTH"), ("Wozu", "PER"), ("Merkel", "PER"))

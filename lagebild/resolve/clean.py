@@ -12,12 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import simplemma
 
 from lagebild.model import EntityLabel, Mention
-from lagebild.resolve.inflect import DETERMINERS, FUNCTION_WORDS, strip_genitive
+from lagebild.resolve.inflect import DETERMINERS, FUNCTION_WORDS, is_known, strip_genitive
 from lagebild.resolve.names import GENERATION_SUFFIXES, fold
 from lagebild.resolve.records import Dropped, MentionDoc
 from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
@@ -50,12 +47,6 @@ class DocHead:
 
     article_id: str
     published: str | None
-
-
-@lru_cache(maxsize=100_000)
-def is_german_word(token: str) -> bool:
-    """True when simplemma's German dictionary knows ``token`` (a common word)."""
-    return bool(simplemma.is_known(token, lang="de"))
 
 
 def clean_text(mention: Mention) -> tuple[str, int, int]:
@@ -160,12 +151,7 @@ def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[s
         return
     owner, noun = occ.tokens
     base = strip_genitive(owner)
-    if (
-        base is None
-        or fold(base) not in surnames
-        or noun in first_names
-        or not is_german_word(noun)
-    ):
+    if base is None or fold(base) not in surnames or noun in first_names or not is_known(noun):
         return
     occ.surface = owner
     occ.tokens = [owner]
@@ -201,7 +187,7 @@ def _extend_first_names(
             or any(lo <= word_start < hi for lo, hi in taken)
         ):
             continue
-        if word not in first_names and is_german_word(word):
+        if word not in first_names and is_known(word):
             continue
         occ.surface = f"{word} {occ.surface}"
         occ.tokens = [word, *occ.tokens]

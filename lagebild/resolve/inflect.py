@@ -22,6 +22,8 @@ from collections.abc import Collection
 from functools import lru_cache
 from typing import Literal
 
+import simplemma
+
 Gender = Literal["m", "f", "n", "pl"]
 
 # Articles and contractions that can stand before a name or a role, with what they tell
@@ -113,6 +115,24 @@ def adjective_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
+def lemmatize(token: str) -> str:
+    """simplemma's German lemma of ``token``."""
+    return str(simplemma.lemmatize(token, lang="de"))
+
+
+def is_noun(token: str) -> bool:
+    """True for a capitalised word the dictionary has as its own lemma ("Hochschule"):
+    a noun, though it ends like an adjective; "Technische" has the lemma "technisch"."""
+    return token[:1].isupper() and lemmatize(token) == token and is_known(token)
+
+
+@lru_cache(maxsize=100_000)
+def is_known(token: str) -> bool:
+    """True when simplemma's German dictionary knows ``token``."""
+    return bool(simplemma.is_known(token, lang="de"))
+
+
 def looks_adjectival(word: str) -> bool:
     """True for a word with an adjective ending that can be removed."""
     return adjective_stem(word) != word
@@ -187,27 +207,38 @@ def head_base(noun: str, known_heads: Collection[str]) -> str:
     return noun
 
 
+def head_index(tokens: list[str]) -> int:
+    """Where the head noun of a name is: the last dictionary noun before its last word
+    ("Technische Hochschule Deggendorf"), else its last word ("Weißen Hauses")."""
+    for i in range(len(tokens) - 2, -1, -1):
+        if is_noun(tokens[i]):
+            return i
+    return len(tokens) - 1
+
+
 def nominative(tokens: list[str], gender: Gender, known_heads: Collection[str] = ()) -> str:
     """The nominative without article of an adjective + noun name ("Weißen Hauses").
 
-    Only capitalised adjectives directly before the last token are reinflected: names
-    such as "Koalition der Willigen" or "New York Times" come back unchanged.
+    Only capitalised adjectives directly before the head noun (:func:`head_index`) are
+    reinflected, and only a last-word head loses a genitive ending: names such as
+    "Koalition der Willigen" or "New York Times" come back unchanged.
     """
     if len(tokens) < 2:
         return " ".join(tokens)
-    head = head_base(tokens[-1], known_heads)
+    at = head_index(tokens)
+    head = head_base(tokens[at], known_heads) if at == len(tokens) - 1 else tokens[at]
     out: list[str] = []
     adjectives = True
-    for token in reversed(tokens[:-1]):
+    for token in reversed(tokens[:at]):
         # A printed "-er" is either already strong masculine ("Europäischer") or a
         # place adjective that never inflects ("Frankfurter"): kept either way.
-        if adjectives and token[:1].isupper() and looks_adjectival(token):
+        if adjectives and token[:1].isupper() and looks_adjectival(token) and not is_noun(token):
             keep = token.lower().endswith("er")
             out.append(token if keep else adjective_stem(token) + STRONG_ENDING[gender])
         else:
             adjectives = False
             out.append(token)
-    return " ".join([*reversed(out), head])
+    return " ".join([*reversed(out), head, *tokens[at + 1 :]])
 
 
 def role_nominative(adjectives: list[str], head: str, article: str | None) -> list[str]:

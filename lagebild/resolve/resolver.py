@@ -50,6 +50,8 @@ from lagebild.resolve.inflect import (
     adjective_stem,
     gender_of_article,
     gender_of_noun,
+    head_index,
+    lemmatize,
     looks_adjectival,
     nominative,
     strip_genitive,
@@ -544,7 +546,10 @@ def _canonical(cluster: _Cluster) -> str:
     for index, occ in enumerate(cluster.occs):
         form = occ.surface
         base = strip_genitive(occ.tokens[-1])
-        if base is not None and (base in lasts or " ".join([*occ.tokens[:-1], base]) in surfaces):
+        if base is None or not (base in lasts or " ".join([*occ.tokens[:-1], base]) in surfaces):
+            # Not seen without the ending: only a clear genitive loses it.
+            base = None if cluster.person else _genitive_head(occ)
+        if base is not None:
             form = " ".join([*occ.tokens[:-1], base])
         counts[form] += 1
         first_seen.setdefault(form, index)
@@ -561,6 +566,25 @@ def _canonical(cluster: _Cluster) -> str:
     return nominative(tokens, _gender(cluster), known_heads=lasts)
 
 
+def _genitive_head(occ: Occ) -> str | None:
+    """The head noun of "des Europäischen Rates" without its genitive ending, or None.
+
+    Only where the words before make it a genitive singular ("des" or "eines", then an
+    adjective in -en) and the German dictionary has the noun without the ending, so a
+    name seen once in the genitive is named in the nominative all the same.
+    """
+    if occ.before not in ("des", "eines") or len(occ.tokens) < 2:
+        return None
+    head, adjective = occ.tokens[-1], occ.tokens[-2]
+    if not (adjective[:1].isupper() and adjective.endswith("en")) or not head.endswith("s"):
+        return None
+    lemma = lemmatize(head)
+    spelled = lemma.replace("ß", "ss")
+    if lemma != head and head in (spelled + "s", spelled + "es"):
+        return spelled
+    return None
+
+
 def _gender(cluster: _Cluster) -> Gender:
     """The gender of a name's head noun, from the articles printed before its mentions."""
     seen: Counter[Gender] = Counter()
@@ -572,4 +596,5 @@ def _gender(cluster: _Cluster) -> Gender:
             seen[gender] += 1
     if seen:
         return seen.most_common(1)[0][0]
-    return gender_of_noun(cluster.occs[0].tokens[-1])
+    tokens = cluster.occs[0].tokens
+    return gender_of_noun(tokens[head_index(tokens)])
