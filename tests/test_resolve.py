@@ -340,6 +340,23 @@ def test_resolver_drops_sentence_adverbs(word: str) -> None:
     assert [(d.text, d.reason) for d in result.dropped] == [(word, "function_word")]
 
 
+def test_resolver_article_glued_to_a_known_name_is_cut() -> None:
+    # Example page 01: "Der Inn ist ..." tagged whole, while "Inn" is tagged elsewhere;
+    # a name with its own article ("Der Spiegel") is never seen without it and stays.
+    docs = [
+        _doc("a", "Der Inn ist dieses Mal das Problem.", ("Der Inn", "OTH")),
+        _doc("b", "Donau und Inn steigen.", ("Donau", "LOC"), ("Inn", "LOC")),
+        _doc("c", "Der Spiegel berichtete zuerst.", ("Der Spiegel", "ORG")),
+    ]
+    result = resolve(docs)
+    names = sorted((e.name, e.type, e.forms) for e in result.entities)
+    assert names == [
+        ("Der Spiegel", "ORG", ["Der Spiegel"]),
+        ("Donau", "LOC", ["Donau"]),
+        ("Inn", "LOC", ["Inn"]),
+    ]
+
+
 def test_resolver_counts_mentions_per_entity() -> None:
     docs = [
         _doc("a", "Putin traf Trump.", ("Putin", "PER"), ("Trump", "PER")),

@@ -21,6 +21,8 @@ from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
 
 # Characters a tagged span may carry at its edges that belong to no name.
 EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
+# Capitalised articles that open a sentence and may be tagged with the name after them.
+ARTICLES = frozenset("Der Die Das Den Dem Des".split())
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -107,9 +109,11 @@ def collect(
             occs.append(Occ(index, mention.start, start, end, name, mention.label, name.split()))
         by_doc.append(occs)
     first_names, surnames = _name_parts(by_doc)
+    surfaces = {occ.surface for occs in by_doc for occ in occs}
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
     for (_head, text), occs in zip(second, by_doc, strict=True):
         for occ in occs:
+            _trim_article(occ, text, surfaces)
             _trim_possessive(occ, text, first_names, surnames)
         _extend_first_names(occs, text, first_names, surnames)
         spans = [(o.start, o.end, o.label) for o in occs]
@@ -143,6 +147,22 @@ def _name_parts(by_doc: list[list[Occ]]) -> tuple[set[str], set[str]]:
                 first_names.add(occ.tokens[0])
             surnames.add(fold(occ.tokens[-1]))
     return first_names, surnames
+
+
+def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
+    """ "Der Inn" -> "Inn": a sentence's article tagged with a name the batch has without
+    it. Names with their own article ("Der Spiegel") are not seen without it."""
+    if len(occ.tokens) < 2 or occ.tokens[0] not in ARTICLES:
+        return
+    rest = " ".join(occ.tokens[1:])
+    if rest not in surfaces:
+        return
+    start = text.find(occ.tokens[1], occ.start, occ.end)
+    if start < 0:
+        return
+    occ.start = start
+    occ.surface = rest
+    occ.tokens = occ.tokens[1:]
 
 
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
