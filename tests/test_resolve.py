@@ -112,6 +112,8 @@ def test_roles_found(text: str, name: str, role: str) -> None:
             "Sandra Kowalski",
             ["Verdi-Verhandlungsführerin"],
         ),
+        # Nor is an auxiliary or modal verb.
+        ("Damals wurde Bürgermeister Martin Huber gewählt.", "Martin Huber", ["Bürgermeister"]),
         # Strong masculine forms of adjectival role nouns, as in headlines.
         ("Sondergesandter Steve Witkoff reist nach Moskau.", "Steve Witkoff", ["Sondergesandter"]),
         # A plural names a group the name is one of, not a role ("der Kreise Passau und").
@@ -257,6 +259,17 @@ def test_resolver_description_before_a_one_word_name_sets_its_type() -> None:
     assert putin.type == "PER"
 
 
+def test_resolver_majority_of_one_articles_labels_still_decides() -> None:
+    # One article's labels are one vote shared by its mentions, so four ORG and one PER
+    # stay an organisation (and four PER and one ORG a person).
+    text = "Gazprom liefert weniger. Gazprom sagte das. Gazprom drosselt. Gazprom zahlt."
+    org = resolve([_doc("a", text, ("Gazprom", "PER"), *[("Gazprom", "ORG")] * 3)])
+    assert [(e.name, e.type) for e in org.entities] == [("Gazprom", "ORG")]
+    text = "Steve Witkoff reiste. Steve Witkoff sprach. Steve Witkoff blieb. Steve Witkoff ging."
+    person = resolve([_doc("a", text, *[("Steve Witkoff", "PER")] * 3, ("Steve Witkoff", "ORG"))])
+    assert [(e.name, e.type) for e in person.entities] == [("Steve Witkoff", "PER")]
+
+
 def test_resolver_description_makes_a_one_word_name_a_place() -> None:
     # Seed 000: "die ukrainische Hauptstadt Kiew", Kiew tagged as a person.
     docs = [
@@ -288,6 +301,26 @@ def test_resolver_noun_in_a_name_is_not_reinflected() -> None:
         [_doc("a", "An der Hochschule Merseburg wurde geforscht.", ("Hochschule Merseburg", "ORG"))]
     )
     assert [e.name for e in result.entities] == ["Hochschule Merseburg"]
+    # Place adjectives in -er are no head nouns, though the dictionary knows them.
+    for text, surface, name in [
+        (
+            "Das sagte er der Frankfurter Allgemeinen Zeitung.",
+            "Frankfurter Allgemeinen Zeitung",
+            "Frankfurter Allgemeine Zeitung",
+        ),
+        (
+            "Ein Sprecher der Berliner Technischen Universität sagte das.",
+            "Berliner Technischen Universität",
+            "Berliner Technische Universität",
+        ),
+        (
+            "Er sprach mit der Neuen Zürcher Zeitung.",
+            "Neuen Zürcher Zeitung",
+            "Neue Zürcher Zeitung",
+        ),
+    ]:
+        result = resolve([_doc("a", text, (surface, "ORG"))])
+        assert [e.name for e in result.entities] == [name]
     # The adjective before such a head still takes the nominative.
     text = "Ein Hydrologe an der Technischen Hochschule Deggendorf sagte das."
     result = resolve([_doc("a", text, ("Technischen Hochschule Deggendorf", "ORG"))])
@@ -307,6 +340,12 @@ def test_resolver_noun_in_a_name_is_not_reinflected() -> None:
             "Die Sitzung des Deutschen Bundestages begann.",
             "Deutschen Bundestages",
             "Deutscher Bundestag",
+        ),
+        # A neuter head: its gender read from the noun without the ending.
+        (
+            "Ein Sprecher des Europäischen Parlaments widersprach.",
+            "Europäischen Parlaments",
+            "Europäisches Parlament",
         ),
         # No genitive ending to take off: the name stays as printed.
         (
@@ -354,6 +393,18 @@ def test_resolver_article_glued_to_a_known_name_is_cut() -> None:
         ("Der Spiegel", "ORG", ["Der Spiegel"]),
         ("Donau", "LOC", ["Donau"]),
         ("Inn", "LOC", ["Inn"]),
+    ]
+
+
+def test_resolver_article_inside_a_sentence_belongs_to_the_name() -> None:
+    docs = [
+        _doc("a", "Die Anhörung fand in Den Haag statt.", ("Den Haag", "LOC")),
+        _doc("b", "Haag sagte das.", ("Haag", "PER")),
+    ]
+    result = resolve(docs)
+    assert sorted((e.name, e.type) for e in result.entities) == [
+        ("Den Haag", "LOC"),
+        ("Haag", "PER"),
     ]
 
 

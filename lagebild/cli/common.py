@@ -45,6 +45,7 @@ def headline(title: str | None, lead: str | None, fallback: str = "-") -> str:
     """
     if title:
         return title
+    lead = " ".join((lead or "").split())  # one table row: no line breaks
     if lead:
         if len(lead) <= HEADLINE_CHARS:
             return lead

@@ -23,6 +23,7 @@ from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
 EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
 # Capitalised articles that open a sentence and may be tagged with the name after them.
 ARTICLES = frozenset("Der Die Das Den Dem Des".split())
+SENTENCE_END = '.!?:\n"“”„«»'
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -153,6 +154,9 @@ def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
     """ "Der Inn" -> "Inn": a sentence's article tagged with a name the batch has without
     it. Names with their own article ("Der Spiegel") are not seen without it."""
     if len(occ.tokens) < 2 or occ.tokens[0] not in ARTICLES:
+        return
+    before = text[max(0, occ.start - 3) : occ.start].rstrip(" ")
+    if before and before[-1] not in SENTENCE_END:  # "in Den Haag": the name's own article
         return
     rest = " ".join(occ.tokens[1:])
     if rest not in surfaces:

@@ -211,7 +211,8 @@ def head_index(tokens: list[str]) -> int:
     """Where the head noun of a name is: the last dictionary noun before its last word
     ("Technische Hochschule Deggendorf"), else its last word ("Weißen Hauses")."""
     for i in range(len(tokens) - 2, -1, -1):
-        if is_noun(tokens[i]):
+        # "Frankfurter", "Zürcher": place adjectives the dictionary also has as nouns.
+        if is_noun(tokens[i]) and not tokens[i].endswith("er"):
             return i
     return len(tokens) - 1
 
@@ -232,8 +233,13 @@ def nominative(tokens: list[str], gender: Gender, known_heads: Collection[str] =
     for token in reversed(tokens[:at]):
         # A printed "-er" is either already strong masculine ("Europäischer") or a
         # place adjective that never inflects ("Frankfurter"): kept either way.
-        if adjectives and token[:1].isupper() and looks_adjectival(token) and not is_noun(token):
-            keep = token.lower().endswith("er")
+        keep = token.lower().endswith("er")
+        if (
+            adjectives
+            and token[:1].isupper()
+            and looks_adjectival(token)
+            and (keep or not is_noun(token))
+        ):
             out.append(token if keep else adjective_stem(token) + STRONG_ENDING[gender])
         else:
             adjectives = False

@@ -38,9 +38,8 @@ Example::
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lagebild.model import Entity, EntityLabel
@@ -68,6 +67,7 @@ from lagebild.resolve.names import (
     surname_index,
 )
 from lagebild.resolve.records import Dropped, MentionDoc, Resolution, RoleSighting
+from lagebild.resolve.roles import RoleMatch
 
 # A role's kind counts this many label votes: roles are rarer than labels but surer.
 ROLE_VOTE = 2
@@ -132,32 +132,39 @@ def _is_short(occ: Occ) -> bool:
     return occ.label == "PER" and not given_names(occ.tokens) and occ.tokens[-1][:1].isupper()
 
 
-def _evidence(occ: Occ) -> Iterator[tuple[str, str, int]]:
-    """What a mention says of its type: (what, type, weight) for its label and roles."""
-    yield "label", occ.label, 1
-    for role in occ.roles:
-        yield "role", role.kind, ROLE_VOTE
+# What one mention says of its type: its article, its tagger label, its roles.
+_Evidence = tuple[int, str, list[RoleMatch]]
+Votes = defaultdict[str, float]
 
 
-def _votes(occs: Iterable[Occ]) -> Counter[str]:
-    """Type votes of mentions: per article, one for each tagger label and ROLE_VOTE for
-    each role kind seen.
+def _tally(evidence: Iterable[_Evidence]) -> Votes:
+    """Type votes: each article's tagger labels of a name together count one vote, shared
+    in proportion; each role kind printed in an article counts ROLE_VOTE once.
 
-    The tagger's labels of one name in one article are one piece of evidence, not one
-    per mention: its errors repeat ("Axios" tagged a person three times in seed 004, next
-    to "das Nachrichtenportal Axios").
+    The tagger's labels of one name in one article are one piece of evidence, not one per
+    mention: its errors repeat ("Axios" tagged a person three times in seed 004, next to
+    "das Nachrichtenportal Axios"), while the majority of an article's labels still wins
+    there (four ORG, one PER: ORG).
     """
-    votes: Counter[str] = Counter()
-    seen: set[tuple[int, str, str]] = set()
-    for occ in occs:
-        for what, kind, weight in _evidence(occ):
-            if (occ.doc, what, kind) not in seen:
-                seen.add((occ.doc, what, kind))
-                votes[kind] += weight
+    items = list(evidence)
+    per_doc = Counter(doc for doc, _, _ in items)
+    votes: Votes = defaultdict(float)
+    seen: set[tuple[int, str]] = set()
+    for doc, label, roles in items:
+        votes[label] += 1.0 / per_doc[doc]
+        for role in roles:
+            if (doc, role.kind) not in seen:
+                seen.add((doc, role.kind))
+                votes[role.kind] += ROLE_VOTE
     return votes
 
 
-def _is_person(votes: Counter[str], bonus: int = 0) -> bool:
+def _votes(occs: Iterable[Occ]) -> Votes:
+    """Type votes of mentions (see :func:`_tally`)."""
+    return _tally((occ.doc, occ.label, occ.roles) for occ in occs)
+
+
+def _is_person(votes: Votes, bonus: float = 0.0) -> bool:
     """True when person votes (plus ``bonus``) beat every other type's."""
     per = votes["PER"] + bonus
     return per > max(votes["ORG"], votes["LOC"], votes["OTH"])
@@ -179,7 +186,8 @@ def _group(by_doc: list[list[Occ]]) -> list[_Cluster]:
     person_keys: list[str] = []
     other_keys: list[str] = []
     for key, occs in multi.items():
-        bonus = sum(1 for o in occs if o.tokens[0] in first_names)
+        in_doc = Counter(o.doc for o in occs)
+        bonus = sum(1.0 / in_doc[o.doc] for o in occs if o.tokens[0] in first_names)
         (person_keys if _is_person(_votes(occs), bonus) else other_keys).append(key)
 
     # Step 3: merge person names across spellings.
@@ -203,20 +211,14 @@ def _group(by_doc: list[list[Occ]]) -> list[_Cluster]:
                 by_given[fold(given[0])].add(person)
 
     # Votes per surname key of the one-word mentions: is the key mostly a place?
-    # One vote per article and kind of evidence, as in _votes.
-    key_votes: dict[str, Counter[str]] = defaultdict(Counter)
-    seen: set[tuple[str, int, str, str]] = set()
-    for key, doc, what, kind, weight in itertools.chain(
-        ((fold(o.tokens[-1]), o.doc, *e) for o in single for e in _evidence(o)),
-        (
-            (fold(o.tokens[surname_index(o.tokens)]), o.doc, "label", "PER", 1)
-            for cluster in people.values()
-            for o in cluster.occs
-        ),
-    ):
-        if (key, doc, what, kind) not in seen:
-            seen.add((key, doc, what, kind))
-            key_votes[key][kind] += weight
+    evidence: dict[str, list[_Evidence]] = defaultdict(list)
+    for occ in single:
+        evidence[fold(occ.tokens[-1])].append((occ.doc, occ.label, occ.roles))
+    for cluster in people.values():
+        for occ in cluster.occs:
+            evidence[fold(occ.tokens[surname_index(occ.tokens)])].append((occ.doc, "PER", []))
+    key_votes: dict[str, Votes] = defaultdict(lambda: defaultdict(float))
+    key_votes.update((key, _tally(items)) for key, items in evidence.items())
 
     # Step 4: one-word mentions to a person named in full in the same article.
     rest: list[Occ] = []
@@ -401,7 +403,7 @@ def _cross_article_person(
     by_given: dict[str, set[int]],
     people: dict[int, _Cluster],
     context: _Context,
-    key_votes: dict[str, Counter[str]],
+    key_votes: dict[str, Votes],
 ) -> int | None:
     """The person a one-word mention names when no full name is in its article."""
     token = occ.tokens[-1]
@@ -440,7 +442,7 @@ def _cross_article_person(
     return None
 
 
-def _place_like(occ: Occ, key_votes: dict[str, Counter[str]]) -> bool:
+def _place_like(occ: Occ, key_votes: dict[str, Votes]) -> bool:
     """True for a mention not marked as a person whose key the batch mostly tags as non-person.
 
     "Washington" tagged LOC stays the city even in an article about George Washington;
@@ -597,4 +599,8 @@ def _gender(cluster: _Cluster) -> Gender:
     if seen:
         return seen.most_common(1)[0][0]
     tokens = cluster.occs[0].tokens
-    return gender_of_noun(tokens[head_index(tokens)])
+    at = head_index(tokens)
+    head = tokens[at]
+    if at == len(tokens) - 1:
+        head = _genitive_head(cluster.occs[0]) or head
+    return gender_of_noun(head)

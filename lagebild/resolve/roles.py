@@ -91,6 +91,14 @@ COMPLEMENT_WORDS = COMPLEMENT_START | frozenset("den dem die das und".split())
 POSSESSIVES = frozenset(
     "sein seine seinem seinen seines seiner ihr ihre ihrem ihren ihres ihrer".split()
 )
+# Finite auxiliaries and modals that end like an adjective ("wurde Bürgermeister X").
+AUXILIARIES = frozenset(
+    """
+    wurde wurden würde würden werde hatte hatten hätte hätten habe sei seien wäre wären
+    sollte sollten solle könnte könnten konnte konnten könne müsste müssten musste mussten
+    müsse dürfte dürften durfte durften wollte wollten wolle möchte möchten bleibe blieb
+    """.split()
+)
 TOKEN = re.compile(r"\w+(?:[-‐‑'’.]\w+)*|[^\w\s]")
 # How far to look for a role around a name, in characters and in tokens.
 WINDOW_CHARS = 100
@@ -137,6 +145,8 @@ def role_kind(word: str) -> EntityLabel | None:
     # "-e" on a noun that does not end in "e" is a plural ("Kreise", "Dienste"); "-r" only
     # inflects the adjectival ones ("Sondergesandter", "Beamter").
     if inflection in ("e", "r") and not base.endswith("e"):
+        return None
+    if inflection == "r" and kind != "PER":  # "Airliner" is no airline
         return None
     if inflection == "s" and kind == "PER":
         return None
@@ -274,8 +284,10 @@ def _phrase(
 
 
 def _finite_verb(word: str) -> bool:
-    """A finite form of a speech verb: "sagte" ends like an adjective but ends the phrase
-    ("sagte Oberbürgermeister Martin Huber")."""
+    """A finite form of a speech verb or an auxiliary: "sagte", "wurde" end like
+    adjectives but end the phrase ("sagte Oberbürgermeister Martin Huber")."""
+    if word in AUXILIARIES:
+        return True
     verb = cue_verb(word)
     return verb is not None and not verb.participle
 
