@@ -37,6 +37,9 @@ def console(stderr: bool = False) -> Console:
     return out
 
 
+HEADLINE_CHARS = 60
+
+
 def headline(title: str | None, lead: str | None, fallback: str = "-") -> str:
     """What names an article in a listing: its title, else the start of its lead.
 
@@ -52,9 +55,6 @@ def headline(title: str | None, lead: str | None, fallback: str = "-") -> str:
         cut = lead[:HEADLINE_CHARS].rsplit(" ", 1)[0]
         return cut + " …"
     return fallback
-
-
-HEADLINE_CHARS = 60
 
 
 def print_json(data: Any) -> None:

@@ -565,7 +565,7 @@ def _canonical(cluster: _Cluster) -> str:
     tokens = best.split()
     if not any(t[:1].isupper() and looks_adjectival(t) for t in tokens[:-1]):
         return best
-    return nominative(tokens, _gender(cluster), known_heads=lasts)
+    return nominative(tokens, _gender(cluster, tokens), known_heads=lasts)
 
 
 def _genitive_head(occ: Occ) -> str | None:
@@ -587,8 +587,9 @@ def _genitive_head(occ: Occ) -> str | None:
     return None
 
 
-def _gender(cluster: _Cluster) -> Gender:
-    """The gender of a name's head noun, from the articles printed before its mentions."""
+def _gender(cluster: _Cluster, tokens: list[str]) -> Gender:
+    """The gender of a name's head noun, from the articles printed before its mentions,
+    else from the head noun of ``tokens`` (the chosen form, genitive ending taken off)."""
     seen: Counter[Gender] = Counter()
     for occ in cluster.occs:
         if len(occ.tokens) < 2:
@@ -598,9 +599,4 @@ def _gender(cluster: _Cluster) -> Gender:
             seen[gender] += 1
     if seen:
         return seen.most_common(1)[0][0]
-    tokens = cluster.occs[0].tokens
-    at = head_index(tokens)
-    head = tokens[at]
-    if at == len(tokens) - 1:
-        head = _genitive_head(cluster.occs[0]) or head
-    return gender_of_noun(head)
+    return gender_of_noun(tokens[head_index(tokens)])
