@@ -17,7 +17,7 @@ from datetime import date
 from lagebild.annotate.entities import NER_LANGUAGES, shared_tagger
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.text import analyse
-from lagebild.cluster.run import cluster_articles
+from lagebild.cluster.run import cluster_store
 from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
 from lagebild.events import merge_across
@@ -249,9 +249,9 @@ def run_batch_stages(store: Store, summary: Summary) -> None:
 
 
 def _cluster(store: Store) -> None:
-    """Stories and storylines of the whole store, articles streamed by publication date."""
-    result = cluster_articles(store.cluster_inputs(), store.outlets())
-    store.replace_stories(result.story_of, result.storyline_of, result.stories, result.storylines)
+    """Stories and storylines: the new articles streamed on by publication date (the
+    whole store when it cannot go on; see ``lagebild.cluster.run``)."""
+    cluster_store(store)
 
 
 BatchStage = Callable[[Store], None]

@@ -188,7 +188,7 @@ def test_cluster_store_run_keeps_no_article_text_behind() -> None:
     import gc
     import weakref
 
-    from lagebild.cluster.run import cluster_articles
+    from lagebild.cluster.run import StoreClustering
     from lagebild.store.stories import ClusterInput
 
     refs: list[weakref.ref[ClusterInput]] = []
@@ -209,10 +209,10 @@ def test_cluster_store_run_keeps_no_article_text_behind() -> None:
         gc.collect()
         alive_before_last.append(sum(ref() is not None for ref in refs[:-2]))
 
-    result = cluster_articles(inputs())
+    delta = StoreClustering().feed(inputs())
     assert alive_before_last == [0]
-    assert len(result.story_of) == 40
-    assert sum(len(row.story.articles) for row in result.stories) == 40
+    assert len(delta.assigned) == 40
+    assert {story for _, story in delta.assigned} == {row.id for row in delta.stories}
 
 
 def test_cluster_tree_model_matches_scikit_learn_and_round_trips(tmp_path: Path) -> None:

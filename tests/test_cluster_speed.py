@@ -9,13 +9,16 @@ import datetime as dt
 import random
 import resource
 import time
+from collections.abc import Iterator
 
 import pytest
 
-from lagebild.cluster import StoryClusterer
+from lagebild.cluster import StoryClusterer, state
+from lagebild.cluster.run import StoreClustering
 from lagebild.dedup import Deduplicator
 from lagebild.eval.benchdata import default_data_dir
 from lagebild.eval.duplicates import Item, build
+from lagebild.store.stories import ClusterInput
 
 pytestmark = pytest.mark.slow
 
@@ -89,32 +92,63 @@ def test_speed_cluster_at_least_1000_per_second(items: list[Item], benchmark: ob
     assert rate >= 1000
 
 
-def stream_rss(
-    items: list[Item], checkpoints: tuple[int, ...], per_day: int = 1000
-) -> dict[int, int]:
-    """Peak RSS (MB) after each checkpoint's number of articles of a long stream through
-    both stages.
-
-    The stream cycles the benchmark texts with a third of their words replaced by random
-    ones (so they are not copies of each other, and new words keep coming) and dates
-    advancing ``per_day`` articles a day.
-    """
-    total = max(checkpoints)
-    dedup, clusterer = Deduplicator(), StoryClusterer()
+def varied(items: list[Item], total: int, per_day: int = 1000) -> Iterator[ClusterInput]:
+    """``total`` articles cycling the benchmark texts, a third of their words replaced by
+    random ones (so they are no copies of each other, and new words keep coming), dates
+    advancing ``per_day`` articles a day."""
     rng = random.Random(7)
     start = dt.date(2025, 1, 1)
-    peaks: dict[int, int] = {}
     for n in range(total):
         item = items[n % len(items)]
         words = item.text.split(" ")
         for _ in range(max(1, len(words) // 3)):
             words[rng.randrange(len(words))] = f"w{rng.randrange(10**6)}"
-        text = " ".join(words)
         date = (start + dt.timedelta(days=n // per_day)).isoformat()
-        dedup.add(f"{n}", text, date)
-        clusterer.add(f"{n}", item.title, text, date)
-        if n + 1 in checkpoints:
-            peaks[n + 1] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        yield ClusterInput(f"{n}", item.title, " ".join(words), date, "de")
+
+
+def test_speed_cluster_stage_goes_on_from_its_state(items: list[Item]) -> None:
+    # A store of 20,000 articles takes 200 more: the stage reads its saved state, streams
+    # the new ones and saves the state again, instead of streaming all 20,200.
+    stream = list(varied(items, 20_200))
+    old, new = stream[:20_000], stream[20_000:]
+    before = StoreClustering()
+    before.feed(old)
+    saved = state.dumps(before)
+
+    def go_on() -> None:
+        clustering = state.loads(saved)
+        clustering.feed(new)
+        state.dumps(clustering)
+
+    def afresh() -> None:
+        StoreClustering().feed(stream)
+
+    on = time.process_time()
+    go_on()
+    on = time.process_time() - on
+    whole = time.process_time()
+    afresh()
+    whole = time.process_time() - whole
+    print(
+        f"200 new articles after 20,000: {on:.2f} s going on (state {len(saved) / 2**20:.1f} MB), "
+        f"{whole:.2f} s afresh"
+    )
+    assert on < whole / 10
+
+
+def stream_rss(
+    items: list[Item], checkpoints: tuple[int, ...], per_day: int = 1000
+) -> dict[int, int]:
+    """Peak RSS (MB) after each checkpoint's number of articles of a long stream (see
+    :func:`varied`) through both stages."""
+    dedup, clusterer = Deduplicator(), StoryClusterer()
+    peaks: dict[int, int] = {}
+    for n, item in enumerate(varied(items, max(checkpoints), per_day), start=1):
+        dedup.add(item.article_id, item.text, item.published)
+        clusterer.add(item.article_id, item.title, item.text, item.published)
+        if n in checkpoints:
+            peaks[n] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     return peaks
 
 

@@ -382,3 +382,26 @@ def test_messages_never_show_the_password() -> None:
     shown = postgres.shown("postgresql://lagebild:s3cret@db.example:5433/news")
     assert "s3cret" not in shown
     assert shown == "postgresql://lagebild@db.example:5433/news"
+
+
+def test_pg_clustering_goes_on_from_its_state_as_on_sqlite(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state round-trips through BYTEA, and the runs after it give the SQLite stories.
+    import lagebild.cluster.run as cluster_run
+    from tests.test_cluster_resume import dated_examples, snapshot
+
+    monkeypatch.setattr(cluster_run, "STATE_FROM", 1)
+    pages = dated_examples()
+    chunks = [[str(p) for p in pages[:5]], [str(p) for p in pages[5:]]]
+    name = server.create()
+    try:
+        with Store.open(tmp_path / "s.sqlite") as lite, Store.open(server.url(name)) as pg:
+            for chunk in chunks:
+                ingest(chunk, lite)
+                ingest(chunk, pg)
+                assert pg.db.execute("SELECT count(*) FROM cluster_state").fetchone()[0] == 1
+                assert snapshot(pg) == snapshot(lite)
+            assert cluster_run.cluster_store(pg).mode == "continued"
+    finally:
+        server.drop(name)

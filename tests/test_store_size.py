@@ -25,9 +25,10 @@ from lagebild.store import Store
 # train no body dictionary). The floors leave about 4 % for model and extraction
 # changes (more mentions found, say); a store layout that costs more fails here. Fewer
 # pages cost more per byte: every table's first pages and the full-text index's fixed
-# part.
+# part. m016's table for the clustering state is one more such page (4 KB, 0.04x of the
+# 40 pages' 112 KB; they measured 3.47 before it, 3.51 with it).
 GATES = [
-    pytest.param(40, 3.5, id="40-pages"),
+    pytest.param(40, 3.55, id="40-pages"),
     pytest.param(120, 3.2, id="120-pages", marks=pytest.mark.slow),
 ]
 

@@ -157,6 +157,8 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
         "entities",
         "quotes",
         "events",
+        "stories",
+        "storylines",
         "rejections",
     ):
         table.add_row(key, str(counts[key]))

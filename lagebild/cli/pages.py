@@ -74,6 +74,35 @@ def ingest_cmd(
     report_ingest(summary, where, as_json=as_json)
 
 
+@main.command("recluster")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def recluster_cmd(db_path: str, as_json: bool) -> None:
+    """Cluster every article of the store into stories and storylines afresh.
+
+    Each ingest run goes on from the clustering the last one saved and streams only
+    the new articles; earlier articles keep their stories, made with the entity names
+    known then. This starts over from the first article, with today's entities. Story
+    ids stay the same while a story's first article does.
+
+    \b
+    Example:
+      lagebild recluster --db news.sqlite
+    """
+    from lagebild.cluster.run import cluster_store
+
+    store = open_store(db_path)
+    try:
+        run = cluster_store(store, afresh=True)
+        stories = int(store.counts()["stories"])
+    finally:
+        store.close()
+    if as_json:
+        print_json({"articles": run.articles, "stories": stories})
+        return
+    console().print(f"[bold]{run.articles}[/bold] articles in [bold]{stories}[/bold] stories")
+
+
 def _run_ingest(paths: list[str], store: Store, *, quiet: bool, workers: int | None) -> Summary:
     """Ingest with a progress bar on a terminal, on as many cores as pay off."""
     err = console(stderr=True)

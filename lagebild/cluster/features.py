@@ -131,6 +131,11 @@ class Featurizer:
         self.forms_: dict[str, dict[str, _Info]] = {}
         self.ids_: dict[str, int] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # The memos are caches (a token's ids depend on the token alone): a saved state
+        # leaves them out, which is most of its size.
+        return {**self.__dict__, "forms_": {}, "ids_": {}}
+
     def parts(
         self,
         title: str,

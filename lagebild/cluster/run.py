@@ -1,131 +1,223 @@
-"""Clustering the whole store: canonical articles streamed in publication order.
+"""The store's cluster stage: new canonical articles streamed on from where the last run
+stopped, or the whole store afresh.
 
-The online clusterer sees the articles as they were published, so a run over the store
-gives the same stories as if the articles had arrived one by one in that order, whatever
-order they were ingested in. Story and storyline ids are made from their earliest
-article, so they stay the same from run to run while that article stays first.
+The online clusterer sees the articles in publication order. Each run saves its state
+(:mod:`lagebild.cluster.state`) with the story records of the stories still open, so the
+next run streams only the articles stored since: a run costs what its new articles cost,
+not what the store holds. The whole store is clustered afresh when there is no state of
+this code and model, when the store lost or regrouped an article that was clustered, when
+a new article is older than the newest clustered one by more than ``LATE_DAYS`` (its
+stories may be closed), or when asked (``lagebild ingest --recluster``).
+
+Story and storyline ids are made from their earliest article (``story:ID``,
+``line:ID``), so they stay the same from run to run; when two stories merge, the one
+started first gives its id. A run from scratch and runs that go on from each other's
+state give the same stories when the articles arrive in publication order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Protocol
 
+from lagebild.cluster import state
+from lagebild.cluster.decision import MODEL_PATH
 from lagebild.cluster.labels import Profile
 from lagebild.cluster.stories import StoryClusterer
-from lagebild.model import Story, Storyline
-from lagebild.store.stories import ClusterInput, StorylineRow, StoryRow
+from lagebild.store import stories as story_tables
+from lagebild.store.dialect import Connection
+from lagebild.store.stories import ClusterInput, StoryDelta, StoryRecord
+
+log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    """What the records need of an article once it is clustered (its text is not kept:
-    the stage streams every canonical article of the store)."""
+class ClusterStore(Protocol):
+    """What the stage needs of a store (the SQLite and the PostgreSQL one)."""
 
-    article_id: str
-    title: str
-    published: str | None
-    names: list[str]
+    def embeddings_on(self) -> bool: ...
 
+    def transaction(self) -> AbstractContextManager[Connection]: ...
 
-@dataclass
-class Clustering:
-    """The result of one run: each canonical article's story, and the story records."""
-
-    story_of: dict[str, str] = field(default_factory=dict)
-    storyline_of: dict[str, str] = field(default_factory=dict)  # story id -> storyline id
-    stories: list[StoryRow] = field(default_factory=list)
-    storylines: list[StorylineRow] = field(default_factory=list)
+    def cluster_inputs(self) -> Iterable[ClusterInput]: ...
 
 
-def cluster_articles(
-    inputs: Iterable[ClusterInput], outlets: dict[str, str | None] | None = None
-) -> Clustering:
-    """Stream ``inputs`` (publication order) through a fresh clusterer; build the records.
+# Days a new article may be older than the newest clustered one and still be streamed
+# on: a page fetched a few days after it was published joins its story (stories stay
+# open 10 days). Older ones make the stage cluster the whole store again, in order.
+LATE_DAYS = 7
+# Canonical articles from which a state is kept. Below, clustering the whole store takes
+# seconds, and the state (its document frequencies, open stories and storylines: about
+# 5 MB at 5,000 articles) would be a large part of a small store.
+STATE_FROM = 5_000
 
-    ``outlets`` maps article ids to their outlet, for the per-story outlet count.
-    """
-    clusterer = StoryClusterer()
-    raw_story: dict[str, str] = {}
-    raw_line: dict[str, str] = {}
-    parent: dict[str, str] = {}
-    seen: list[_Seen] = []
-    score: dict[str, float] = {}
-    for item in inputs:
-        decision = clusterer.add(
-            item.article_id,
-            item.title,
-            item.text,
-            item.published,
-            item.language,
-            item.entities or None,
-            item.embedding,
-        )
-        for merged in decision.merged:
-            parent[merged] = decision.story
-        raw_story[item.article_id] = decision.story
-        raw_line.setdefault(decision.story, decision.storyline)
-        score[item.article_id] = decision.similarity
-        seen.append(_Seen(item.article_id, item.title, item.published, item.entities[:5]))
 
-    def final(story: str) -> str:
-        while story in parent:
-            story = parent[story]
-        return story
+@dataclass(slots=True)
+class _Open:
+    """The record of a story the clusterer still holds open."""
 
-    members: dict[str, list[_Seen]] = {}
-    for done in seen:
-        members.setdefault(final(raw_story[done.article_id]), []).append(done)
-    result = Clustering()
-    line_members: dict[str, list[str]] = {}
-    for raw, items in members.items():
-        story_id = "story:" + items[0].article_id
-        line_raw = raw_line.get(raw, raw)
-        line_members.setdefault(line_raw, []).append(story_id)
-        profile = Profile()
-        for done in items:
-            profile.observe(done.title, score.get(done.article_id, 0.0), done.names, done.published)
-            result.story_of[done.article_id] = story_id
-        distinct = {(outlets or {}).get(done.article_id) for done in items} - {None}
-        story = Story(
-            id=story_id,
-            label=profile.label(),
-            articles=[done.article_id for done in items],
-            start=profile.start,
-            end=profile.end,
-        )
-        result.stories.append(
-            StoryRow(story, profile.headline, profile.key_names(5), None, len(distinct))
-        )
-    by_id = {row.story.id: row for row in result.stories}
-    for stories in line_members.values():
-        line_id = "line:" + by_id[stories[0]].story.articles[0]
-        names: Counter[str] = Counter()
-        starts, ends, articles = [], [], 0
-        for story_id in stories:
-            row = by_id[story_id]
-            row.storyline = line_id
-            result.storyline_of[story_id] = line_id
-            names.update(row.names)
-            starts += [row.story.start] if row.story.start else []
-            ends += [row.story.end] if row.story.end else []
-            articles += len(row.story.articles)
-        biggest = max(stories, key=lambda s: len(by_id[s].story.articles))
-        key = [name for name, _ in names.most_common(3)]
-        headline = by_id[biggest].headline
-        label = f"{headline} ({', '.join(key)})" if headline and key else headline or ", ".join(key)
-        result.storylines.append(
-            StorylineRow(
-                Storyline(
-                    id=line_id,
-                    label=label or "(ohne Titel)",
-                    stories=list(stories),
-                    start=min(starts) if starts else None,
-                    end=max(ends) if ends else None,
-                ),
-                key,
-                articles,
+    store_id: str
+    order: int  # when the story that gave ``store_id`` was started: the earlier one wins a merge
+    line: str  # the clusterer's storyline id
+    profile: Profile = field(default_factory=Profile)
+
+
+class StoreClustering:
+    """A clusterer and the records of its open stories, fed run after run."""
+
+    def __init__(self) -> None:
+        self.clusterer = StoryClusterer()
+        self.open_: dict[str, _Open] = {}  # clusterer story id -> record
+        self.line_ids_: dict[str, str] = {}  # clusterer storyline id -> store id
+        self.started_ = 0
+        self.processed_ = 0
+        self.watermark_: str | None = None  # the latest publication day streamed
+
+    def feed(self, inputs: Iterable[ClusterInput]) -> StoryDelta:
+        """Stream ``inputs`` (publication order); return what changed in the store's terms."""
+        delta = StoryDelta()
+        touched: dict[str, None] = {}  # clusterer story ids, an ordered set
+        for item in inputs:
+            decision = self.clusterer.add(
+                item.article_id,
+                item.title,
+                item.text,
+                item.published,
+                item.language,
+                item.entities or None,
+                item.embedding,
             )
+            if decision.new:
+                self.started_ += 1
+                self.line_ids_.setdefault(decision.storyline, "line:" + item.article_id)
+                self.open_[decision.story] = _Open(
+                    "story:" + item.article_id, self.started_, decision.storyline
+                )
+            record = self.open_[decision.story]
+            for merged in decision.merged:
+                gone = self.open_.pop(merged)
+                touched.pop(merged, None)
+                if gone.order < record.order:
+                    delta.renamed.append((record.store_id, gone.store_id))
+                    record.store_id, record.order = gone.store_id, gone.order
+                else:
+                    delta.renamed.append((gone.store_id, record.store_id))
+                record.profile.absorb(gone.profile)
+            record.profile.observe(
+                item.title, decision.similarity, item.entities[:5], item.published
+            )
+            delta.assigned.append((item.article_id, record.store_id))
+            touched[decision.story] = None
+            self.processed_ += 1
+            if item.published:
+                day = item.published[:10]
+                self.watermark_ = max(self.watermark_ or day, day)
+        for story in touched:
+            record = self.open_[story]
+            profile = record.profile
+            delta.stories.append(
+                StoryRecord(
+                    id=record.store_id,
+                    label=profile.label(),
+                    headline=profile.headline,
+                    names=profile.key_names(5),
+                    storyline=self.line_ids_[record.line],
+                    start=profile.start,
+                    end=profile.end,
+                )
+            )
+        self._forget_closed()
+        return delta
+
+    def takes(self, oldest_new: str | None) -> bool:
+        """Whether a new article of day ``oldest_new`` may be streamed on after this state."""
+        if oldest_new is None or self.watermark_ is None:
+            return True
+        try:
+            limit = date.fromisoformat(self.watermark_) - timedelta(days=LATE_DAYS)
+            return date.fromisoformat(oldest_new[:10]) >= limit
+        except ValueError:  # an unreadable date sorts where it sorts: go by the strings
+            return oldest_new[:10] >= self.watermark_
+
+    def _forget_closed(self) -> None:
+        """Drop the records of stories the clusterer closed, and of storylines no open
+        story or storyline still names (the state stays as small as the windows)."""
+        open_stories = self.clusterer.stories_
+        self.open_ = {sid: rec for sid, rec in self.open_.items() if sid in open_stories}
+        lines = self.clusterer.storylines.storylines_
+        named = {rec.line for rec in self.open_.values()}
+        self.line_ids_ = {
+            raw: lid for raw, lid in self.line_ids_.items() if raw in lines or raw in named
+        }
+
+
+@dataclass(frozen=True)
+class ClusterRun:
+    """What one run of the stage did."""
+
+    mode: str  # "continued" or "afresh"
+    articles: int  # canonical articles streamed
+    reason: str  # why afresh ("" when continued)
+
+
+def cluster_store(store: ClusterStore, *, afresh: bool = False) -> ClusterRun:
+    """Cluster the store's new canonical articles, or all of them (see the module doc)."""
+    fingerprint = state.fingerprint(MODEL_PATH, store.embeddings_on())
+    reason = "asked to" if afresh else ""
+    if not afresh:
+        with store.transaction() as db:
+            clustering, reason = _resume(db, fingerprint)
+            if clustering is not None:
+                delta = clustering.feed(story_tables.cluster_inputs(db, new_only=True))
+                story_tables.write_delta(db, delta, afresh=False)
+                _save(db, fingerprint, clustering)
+                return ClusterRun("continued", len(delta.assigned), "")
+    log.info("clustering the whole store afresh: %s", reason)
+    clustering = StoreClustering()
+    # Read outside the write lock: a whole store takes a while, and other writers wait.
+    delta = clustering.feed(store.cluster_inputs())
+    with store.transaction() as db:
+        story_tables.write_delta(db, delta, afresh=True)
+        _save(db, fingerprint, clustering)
+    return ClusterRun("afresh", len(delta.assigned), reason)
+
+
+def _save(db: Connection, fingerprint: str, clustering: StoreClustering) -> None:
+    """Keep the state for the next run, or none while the store is small."""
+    if clustering.processed_ < STATE_FROM:
+        story_tables.save_state(db, None)
+    else:
+        story_tables.save_state(db, fingerprint, state.dumps(clustering))
+
+
+def _resume(db: Connection, fingerprint: str) -> tuple[StoreClustering | None, str]:
+    """The saved clustering if the store's new articles can be streamed on after it;
+    else None and why not."""
+    saved = story_tables.read_state(db)
+    if saved is None:
+        return None, "no saved state"
+    version, data = saved
+    if version != fingerprint:
+        return None, f"state of {version}, not {fingerprint}"
+    try:
+        clustering = state.loads(data)
+    except state.StateError as error:
+        return None, str(error)
+    if not isinstance(clustering, StoreClustering):
+        return None, "the saved state is no store clustering"
+    clustered = story_tables.clustered_count(db)
+    if clustered != clustering.processed_:
+        return None, (
+            f"{clustering.processed_} articles were clustered, the store now has {clustered} "
+            "of them as canonical articles (copies regrouped or articles removed)"
         )
-    return result
+    oldest = story_tables.oldest_new_day(db)
+    if not clustering.takes(oldest):
+        return None, (
+            f"a new article of {oldest} is more than {LATE_DAYS} days older than the "
+            f"newest clustered one ({clustering.watermark_})"
+        )
+    return clustering, ""

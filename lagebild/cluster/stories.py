@@ -163,6 +163,15 @@ class StoryClusterer:
         self.count_ = 0
         self.today_: int | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        # The join model is read from the package, not saved with the state (the state's
+        # fingerprint names the model it was made with).
+        return {key: value for key, value in self.__dict__.items() if key != "model"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.model = JoinModel.load()
+
     # -- the online step ----------------------------------------------------
 
     def add(

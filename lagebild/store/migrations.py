@@ -611,6 +611,21 @@ def m015_article_vectors(db: Connection) -> None:
     )
 
 
+def m016_cluster_state(db: Connection) -> None:
+    """The clustering state of the last run (``lagebild.cluster.state``), so the next run
+    streams only the new articles. A store from before clusters afresh once."""
+    run_script(
+        db,
+        """
+        CREATE TABLE cluster_state (
+            id INTEGER PRIMARY KEY,
+            version TEXT NOT NULL,
+            state BLOB NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_articles,
     m002_site_lines,
@@ -627,6 +642,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m013_mention_rows,
     m014_annotation_rows,
     m015_article_vectors,
+    m016_cluster_state,
 )
 
 

@@ -46,7 +46,7 @@ from lagebild.store.dialect import Connection, Row, dialect_of, is_postgres_url
 from lagebild.store.entities import EntityDetail
 from lagebild.store.migrations import migrate
 from lagebild.store.pages import StoredPage
-from lagebild.store.stories import ClusterInput, StorylineRow, StoryRow
+from lagebild.store.stories import ClusterInput
 
 # Article columns holding JSON lists.
 LIST_FIELDS = (
@@ -395,17 +395,6 @@ class Store:
         with self.transaction() as db:
             quote_tables.link_speakers(db)
 
-    def replace_stories(
-        self,
-        story_of: dict[str, str],
-        storyline_of: dict[str, str],
-        stories: list[StoryRow],
-        storylines: list[StorylineRow],
-    ) -> None:
-        """Write a clustering of the whole store, replacing the previous one."""
-        with self.transaction() as db:
-            story_tables.write_stories(db, story_of, storyline_of, stories, storylines)
-
     def replace_events(self, events: list[Event]) -> None:
         """Write the events merged across the store, replacing the previous ones."""
         with self.transaction() as db:
@@ -426,12 +415,6 @@ class Store:
     def cluster_inputs(self) -> Iterator[ClusterInput]:
         """Canonical articles in publication order, with their entities, for clustering."""
         return story_tables.cluster_inputs(self.db)
-
-    def outlets(self) -> dict[str, str | None]:
-        """Each article's outlet."""
-        return {
-            str(aid): outlet for aid, outlet in self.db.execute("SELECT id, outlet FROM articles")
-        }
 
     def stories(
         self, *, storyline: str | None = None, limit: int | None = None
@@ -617,6 +600,8 @@ class Store:
             "entities": one("SELECT count(*) FROM entities").fetchone()[0],
             "quotes": one("SELECT count(*) FROM quotes").fetchone()[0],
             "events": one("SELECT count(*) FROM events").fetchone()[0],
+            "stories": one("SELECT count(*) FROM stories").fetchone()[0],
+            "storylines": one("SELECT count(*) FROM storylines").fetchone()[0],
             "rejections_by_reason": reasons,
             "languages": languages,
             "undated": one("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],

@@ -1,18 +1,19 @@
 """Story tables: what clustering reads, what it writes, and stories read back.
 
-Clustering streams the canonical articles in publication order; copies take their
-canonical article's story. A run's result replaces the story columns of the articles
-and the ``stories`` and ``storylines`` tables in one transaction.
+Clustering streams the canonical articles in publication order (those without a story
+when it goes on from its saved state); copies take their canonical article's story. A
+run's changes, and the state it saves (``cluster_state``), are written in one
+transaction.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lagebild.model import Story, Storyline
 from lagebild.store import vectors
 from lagebild.store.dialect import Connection, Row
 from lagebild.store.vectors import F32
@@ -31,40 +32,54 @@ class ClusterInput:
     embedding: F32 | None = None  # of headline and lead, if the store keeps embeddings
 
 
-@dataclass
-class StoryRow:
-    """A story with what its label is made of and its counts."""
+@dataclass(frozen=True)
+class StoryRecord:
+    """A story's row as clustering knows it (the counts are the store's to make)."""
 
-    story: Story
+    id: str
+    label: str
     headline: str
     names: list[str]
-    storyline: str | None
-    outlets: int
+    storyline: str
+    start: str | None
+    end: str | None
 
 
 @dataclass
-class StorylineRow:
-    """A storyline with its key names and counts."""
+class StoryDelta:
+    """What one clustering run changes: articles' stories, merged stories, story rows.
 
-    storyline: Storyline
-    names: list[str]
-    articles: int
+    ``renamed`` pairs (old id, new id) in the order the merges happened; they apply after
+    ``assigned``, so an article assigned to a story that a later merge renames follows it.
+    """
+
+    assigned: list[tuple[str, str]] = field(default_factory=list)  # article id, story id
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    stories: list[StoryRecord] = field(default_factory=list)
 
 
-def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
-    """Canonical articles (no copies) in publication order, undated ones last."""
+def cluster_inputs(db: Connection, *, new_only: bool = False) -> Iterator[ClusterInput]:
+    """Canonical articles (no copies) in publication order, undated ones last; with
+    ``new_only`` those without a story yet."""
+    new = " AND a.story IS NULL" if new_only else ""
     names: dict[str, list[str]] = {}
     for article_id, name in db.execute(
         "SELECT m.article_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id "
+        + (
+            "WHERE m.article_id IN "
+            f"(SELECT a.id FROM articles a WHERE a.duplicate_of IS NULL{new}) "
+            if new_only
+            else ""
+        )
         # Ties by entity id: the order SQLite leaves them in, spelled out for PostgreSQL.
-        "GROUP BY m.article_id, e.id ORDER BY m.article_id, count(*) DESC, e.id"
+        + "GROUP BY m.article_id, e.id ORDER BY m.article_id, count(*) DESC, e.id"
     ):
         names.setdefault(article_id, []).append(name)
     rows = db.execute(
         "SELECT a.id, a.title, a.lead, lagebild_text(a.body) AS body, "
         "coalesce(a.published, a.published_inferred) AS day, a.language, v.vector "
         "FROM articles a LEFT JOIN article_vectors v ON v.article = a.seq "
-        "WHERE a.duplicate_of IS NULL "
+        f"WHERE a.duplicate_of IS NULL{new} "
         # The expression, not its alias, in "IS NULL": PostgreSQL reads a name inside an
         # ORDER BY expression as a table column.
         "ORDER BY coalesce(a.published, a.published_inferred) IS NULL, day, a.seq"
@@ -83,50 +98,144 @@ def cluster_inputs(db: Connection) -> Iterator[ClusterInput]:
         )
 
 
-def write_stories(
-    db: Connection,
-    story_of: dict[str, str],
-    storyline_of: dict[str, str],
-    stories: list[StoryRow],
-    storylines: list[StorylineRow],
-) -> None:
-    """Replace the story assignment of every article and the two tables (in a transaction).
+def write_delta(db: Connection, delta: StoryDelta, *, afresh: bool) -> None:
+    """Apply a clustering run's changes (inside the caller's transaction).
 
-    ``story_of`` maps canonical article ids to story ids; copies follow their canonical.
+    ``afresh``: the run clustered the whole store, so every earlier story goes first.
+    Copies take their canonical article's story; the counts of every story and storyline
+    a change reached are made again from the articles.
     """
-    db.execute("UPDATE articles SET story = NULL, storyline = NULL")
+    if afresh:
+        db.execute("UPDATE articles SET story = NULL, storyline = NULL")
+        db.execute("DELETE FROM stories")
+        db.execute("DELETE FROM storylines")
     db.executemany(
-        "UPDATE articles SET story = ?, storyline = ? WHERE id = ? OR duplicate_of = ?",
-        [(story, storyline_of.get(story), aid, aid) for aid, story in story_of.items()],
+        "UPDATE articles SET story = ? WHERE id = ? OR duplicate_of = ?",
+        [(story, aid, aid) for aid, story in delta.assigned],
     )
-    db.execute("DELETE FROM stories")
-    db.execute("DELETE FROM storylines")
+    lines: set[str] = set()
+    for old, new in delta.renamed:
+        lines.update(_lines_of(db, [old]))
+        db.execute("UPDATE articles SET story = ? WHERE story = ?", (new, old))
+        db.execute("DELETE FROM stories WHERE id = ?", (old,))
+    ids = [record.id for record in delta.stories]
+    lines.update(_lines_of(db, ids))
+    db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in ids])
     db.executemany(
-        "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                *(r.story.id, r.story.label, r.headline, json.dumps(r.names, ensure_ascii=False)),
-                *(r.storyline, r.story.start, r.story.end, len(r.story.articles), r.outlets),
-            )
-            for r in stories
-        ],
+        "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
+        [_story_values(r) for r in delta.stories],
+    )
+    counted = set(ids) | _copies_to_follow(db)
+    db.executemany(
+        "UPDATE articles SET storyline = (SELECT s.storyline FROM stories s WHERE s.id = ?) "
+        "WHERE story = ?",
+        [(i, i) for i in counted],
     )
     db.executemany(
-        "INSERT INTO storylines VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                *(r.storyline.id, r.storyline.label, json.dumps(r.names, ensure_ascii=False)),
-                *(r.storyline.start, r.storyline.end, len(r.storyline.stories), r.articles),
-            )
-            for r in storylines
-        ],
+        "UPDATE stories SET "
+        "articles = (SELECT count(*) FROM articles a WHERE a.story = stories.id), "
+        "outlets = (SELECT count(DISTINCT a.outlet) FROM articles a "
+        "WHERE a.story = stories.id AND a.duplicate_of IS NULL) WHERE id = ?",
+        [(i,) for i in counted],
     )
-    # Copies belong to their canonical article's story: count them too.
-    for table, column in (("stories", "story"), ("storylines", "storyline")):
-        db.execute(
-            f"UPDATE {table} SET articles = "
-            f"(SELECT count(*) FROM articles a WHERE a.{column} = {table}.id)"
+    lines.update(_lines_of(db, list(counted)))
+    for line in sorted(lines):
+        _write_storyline(db, line)
+
+
+def _story_values(r: StoryRecord) -> tuple[str | None, ...]:
+    names = json.dumps(r.names, ensure_ascii=False)
+    return (r.id, r.label, r.headline, names, r.storyline, r.start, r.end)
+
+
+def _lines_of(db: Connection, stories: list[str]) -> set[str]:
+    """The storylines of these stories as the table has them now."""
+    found: set[str] = set()
+    for story in stories:
+        row = db.execute("SELECT storyline FROM stories WHERE id = ?", (story,)).fetchone()
+        if row is not None and row[0] is not None:
+            found.add(str(row[0]))
+    return found
+
+
+def _copies_to_follow(db: Connection) -> set[str]:
+    """Give copies whose story is not their canonical article's that story; return the
+    stories they left or joined."""
+    moves = db.execute(
+        "SELECT a.id, c.story, a.story FROM articles a JOIN articles c ON c.id = a.duplicate_of "
+        "WHERE c.story IS NOT NULL AND (a.story IS NULL OR a.story <> c.story)"
+    ).fetchall()
+    db.executemany("UPDATE articles SET story = ? WHERE id = ?", [(m[1], m[0]) for m in moves])
+    return {str(m[1]) for m in moves} | {str(m[2]) for m in moves if m[2] is not None}
+
+
+def _write_storyline(db: Connection, line: str) -> None:
+    """A storyline's row made again from its stories' rows (gone if it has none left)."""
+    db.execute("DELETE FROM storylines WHERE id = ?", (line,))
+    rows = [
+        _decoded(row)
+        for row in db.execute(
+            # Through the articles' storyline index: an index of stories by storyline
+            # would cost every store its pages for this one lookup.
+            "SELECT * FROM stories WHERE id IN "
+            "(SELECT DISTINCT a.story FROM articles a WHERE a.storyline = ?) "
+            "ORDER BY start IS NULL, start, id",
+            (line,),
         )
+    ]
+    if not rows:
+        return
+    names: Counter[str] = Counter()
+    for row in rows:
+        names.update(row["names"])
+    key = [name for name, _ in names.most_common(3)]
+    biggest = max(rows, key=lambda row: int(row["articles"]))
+    headline = biggest["headline"]
+    label = f"{headline} ({', '.join(key)})" if headline and key else headline or ", ".join(key)
+    starts = [row["start"] for row in rows if row["start"]]
+    ends = [row["end"] for row in rows if row["end"]]
+    db.execute(
+        "INSERT INTO storylines VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            line,
+            label or "(ohne Titel)",
+            json.dumps(key, ensure_ascii=False),
+            min(starts) if starts else None,
+            max(ends) if ends else None,
+            len(rows),
+            sum(int(row["articles"]) for row in rows),
+        ),
+    )
+
+
+def read_state(db: Connection) -> tuple[str, bytes] | None:
+    """The saved clustering state: what it was made with, and its bytes."""
+    row = db.execute("SELECT version, state FROM cluster_state WHERE id = 1").fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+def save_state(db: Connection, version: str | None, data: bytes = b"") -> None:
+    """Replace the saved clustering state (``version`` None: keep none)."""
+    db.execute("DELETE FROM cluster_state WHERE id = 1")
+    if version is not None:
+        db.execute("INSERT INTO cluster_state VALUES (1, ?, ?)", (version, data))
+
+
+def clustered_count(db: Connection) -> int:
+    """Canonical articles with a story."""
+    row = db.execute(
+        "SELECT count(*) FROM articles WHERE duplicate_of IS NULL AND story IS NOT NULL"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def oldest_new_day(db: Connection) -> str | None:
+    """The earliest date of a canonical article not clustered yet (None: none is dated)."""
+    row = db.execute(
+        "SELECT min(coalesce(published, published_inferred)) FROM articles "
+        "WHERE duplicate_of IS NULL AND story IS NULL"
+    ).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
 
 
 def story_rows(

@@ -1,0 +1,285 @@
+"""The cluster stage goes on from its saved state: only new articles are streamed, and the
+stories come out as a run over the whole store would make them."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+import lagebild.cluster.run as cluster_run
+from lagebild.cluster import state
+from lagebild.cluster.run import StoreClustering, cluster_store
+from lagebild.extract import extract
+from lagebild.ingest import find_pages, read_page
+from lagebild.pipeline import ingest
+from lagebild.store import Store
+from lagebild.store.stories import ClusterInput, StoryDelta
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def final_stories(deltas: list[StoryDelta]) -> dict[str, str]:
+    """Each article's story once the deltas are applied in turn (as the store does)."""
+    story_of: dict[str, str] = {}
+    for delta in deltas:
+        story_of.update(delta.assigned)
+        for old, new in delta.renamed:
+            story_of = {aid: new if story == old else story for aid, story in story_of.items()}
+    return story_of
+
+
+def stream() -> list[ClusterInput]:
+    """Two flood stories, a wage dispute and unrelated reports over three weeks."""
+    texts = [
+        (
+            "Hochwasser in Passau: Donau steigt",
+            "Die Donau steigt in Passau auf acht Meter. Die Stadt verteilt Sandsäcke, die Altstadt wird geräumt.",
+        ),
+        (
+            "Passau: Pegel der Donau bei acht Metern",
+            "In Passau hat die Donau acht Meter erreicht. Die Altstadt wird geräumt, Helfer füllen Sandsäcke.",
+        ),
+        (
+            "Warnstreik bei Hollmann Logistik",
+            "Verdi hat die Beschäftigten von Hollmann Logistik in Leipzig zum Warnstreik aufgerufen. Es geht um sieben Prozent mehr Lohn.",
+        ),
+        (
+            "Falken gewinnen in der Verlängerung",
+            "Die Heilbronner Falken haben das Derby in der Verlängerung mit 4:3 gewonnen.",
+        ),
+        (
+            "Hollmann: Streik geht weiter",
+            "Der Warnstreik bei Hollmann Logistik in Leipzig geht weiter. Verdi fordert sieben Prozent mehr Lohn, Hollmann bietet drei.",
+        ),
+        (
+            "Donau-Hochwasser: Passau räumt auf",
+            "Nach dem Hochwasser räumt Passau die Altstadt auf. Die Donau ist unter sechs Meter gefallen.",
+        ),
+        (
+            "Uraufführung in Rostock",
+            "Das Volkstheater Rostock zeigt die Uraufführung eines neuen Stücks über die Hanse.",
+        ),
+        (
+            "Hollmann und Verdi einigen sich",
+            "Im Tarifstreit bei Hollmann Logistik in Leipzig haben sich Verdi und das Unternehmen auf fünf Prozent mehr Lohn geeinigt.",
+        ),
+    ]
+    days = [
+        "2026-03-01",
+        "2026-03-01",
+        "2026-03-03",
+        "2026-03-04",
+        "2026-03-05",
+        "2026-03-06",
+        "2026-03-15",
+        "2026-03-20",
+    ]
+    return [
+        ClusterInput(f"a{i}", title, text, day, "de", [])
+        for i, ((title, text), day) in enumerate(zip(texts, days, strict=True))
+    ]
+
+
+def test_saved_state_goes_on_as_one_stream_would() -> None:
+    items = stream()
+    whole = StoreClustering()
+    one = whole.feed(items)
+    for cut in range(1, len(items)):
+        first = StoreClustering()
+        deltas = [first.feed(items[:cut])]
+        again = state.loads(state.dumps(first))
+        assert isinstance(again, StoreClustering)
+        deltas.append(again.feed(items[cut:]))
+        assert final_stories(deltas) == final_stories([one]), cut
+        assert again.processed_ == whole.processed_ == len(items)
+        # The last run's story rows are those of the stories it touched, as one stream's.
+        rows = {row.id: row for row in one.stories}
+        assert all(rows[row.id] == row for row in deltas[1].stories)
+    assert len(set(final_stories([one]).values())) < len(items)  # some did join
+
+
+def test_state_holds_no_cache_and_no_model() -> None:
+    clustering = StoreClustering()
+    clustering.feed(stream())
+    assert clustering.clusterer.featurizer_.forms_  # the memo was used
+    again = state.loads(state.dumps(clustering))
+    assert again.clusterer.featurizer_.forms_ == {}
+    assert again.clusterer.model is not None and again.clusterer.model.trees is not None
+
+
+class _Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch /tmp/lagebild-pwned",))
+
+
+def test_crafted_state_is_refused_without_running_it(tmp_path: Path) -> None:
+    import zstandard
+
+    crafted = zstandard.ZstdCompressor().compress(pickle.dumps(_Boom(), protocol=5))
+    with pytest.raises(state.StateError, match=r"(posix|os)\.system"):
+        state.loads(crafted)
+    assert not Path("/tmp/lagebild-pwned").exists()
+    with pytest.raises(state.StateError, match="unreadable"):
+        state.loads(b"not a state")
+
+
+def dated_examples() -> list[Path]:
+    """The example pages by their printed date (undated last)."""
+    dated = []
+    for path in sorted(EXAMPLES.glob("[0-9]*")):
+        candidate = next(iter(find_pages([str(path)])))
+        article = extract(read_page(candidate))  # type: ignore[arg-type]
+        dated.append((article.published or "9999", path))
+    return [path for _, path in sorted(dated)]
+
+
+def snapshot(store: Store) -> tuple[list[tuple[object, ...]], ...]:
+    return tuple(
+        sorted(tuple(row) for row in store.db.execute(sql))
+        for sql in (
+            "SELECT id, story, storyline FROM articles",
+            "SELECT * FROM stories",
+            "SELECT * FROM storylines",
+        )
+    )
+
+
+@pytest.fixture()
+def keep_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The examples are far fewer articles than a store keeps a state from.
+    monkeypatch.setattr(cluster_run, "STATE_FROM", 1)
+
+
+@pytest.fixture(scope="module")
+def examples() -> list[Path]:
+    return dated_examples()
+
+
+def runs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "lagebild.cluster.run"]
+
+
+@pytest.mark.usefixtures("keep_state")
+def test_store_runs_in_date_order_match_one_run_afresh(
+    tmp_path: Path, examples: list[Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="lagebild.cluster.run")
+    path = tmp_path / "runs.sqlite"
+    with Store.open(path) as store:
+        for chunk in (examples[:4], examples[4:8], examples[8:]):
+            ingest([str(p) for p in chunk], store)
+        went_on = snapshot(store)
+        assert store.db.execute("SELECT count(*) FROM cluster_state").fetchone()[0] == 1
+    # Only the first run clustered afresh; the two after went on from its state.
+    assert len([m for m in runs(caplog) if "afresh" in m]) == 1
+    shutil.copy(path, tmp_path / "afresh.sqlite")
+    with Store.open(tmp_path / "afresh.sqlite") as store:
+        run = cluster_store(store, afresh=True)
+        canonical = store.db.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"
+        ).fetchone()[0]
+        assert run.mode == "afresh" and run.articles == canonical
+        assert snapshot(store) == went_on
+    stories = {row[1] for row in went_on[0]}
+    assert None not in stories and len(stories) < len(examples)
+
+
+@pytest.mark.usefixtures("keep_state")
+def test_a_copy_in_a_later_run_joins_and_counts_in_its_story(
+    tmp_path: Path, examples: list[Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The wire copy 03 (undated) after the first four pages by date, 02 its original among
+    # them: dedup's window still holds 02.
+    copy = EXAMPLES / "03_evakuierung_passau_portal.txt"
+    first = examples[:4]
+    assert EXAMPLES / "02_evakuierung_passau_rundschau.html" in first
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in first], store)
+        caplog.set_level(logging.INFO, logger="lagebild.cluster.run")
+        caplog.clear()
+        ingest([str(copy)], store)
+        assert runs(caplog) == []  # went on from the state
+        found = {
+            r[0]: (r[1], r[2], r[3])
+            for r in store.db.execute("SELECT id, story, storyline, duplicate_of FROM articles")
+        }
+        copies = [aid for aid, (_, _, dup) in found.items() if dup is not None]
+        assert len(copies) == 1
+        story, line, canonical = found[copies[0]]
+        assert (story, line) == found[canonical][:2]
+        count = store.db.execute("SELECT articles FROM stories WHERE id = ?", (story,)).fetchone()
+        assert count[0] == sum(1 for s, _, _ in found.values() if s == story) >= 2
+
+
+@pytest.mark.usefixtures("keep_state")
+@pytest.mark.parametrize(
+    "tamper",
+    ["version", "bytes", "regrouped", "late"],
+)
+def test_store_clusters_afresh_when_it_cannot_go_on(
+    tamper: str, tmp_path: Path, examples: list[Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="lagebild.cluster.run")
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in examples[:-3]], store)
+        if tamper == "version":
+            store.db.execute("UPDATE cluster_state SET version = 'old'")
+        elif tamper == "bytes":
+            store.db.execute("UPDATE cluster_state SET state = ?", (b"\x00" * 10,))
+        elif tamper == "regrouped":  # dedup made a clustered article a copy
+            ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY seq")]
+            store.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (ids[0], ids[1]))
+        caplog.clear()
+        later = examples[-3:] if tamper != "late" else [examples[0], *examples[-3:]]
+        if tamper == "late":  # the earliest example, stored again as a new page
+            late = tmp_path / "late.txt"
+            late.write_bytes(examples[0].read_bytes() + b"\n\nNachtrag: Die Gespraeche dauern an.")
+            later = [late, *examples[-3:]]
+        ingest([str(p) for p in later], store)
+        messages = runs(caplog)
+        assert len(messages) == 1 and "afresh" in messages[0], messages
+        reason = {
+            "version": "state of old",
+            "bytes": "unreadable",
+            "regrouped": "copies regrouped",
+            "late": "more than 7 days older",
+        }[tamper]
+        assert reason in messages[0]
+        unclustered = store.db.execute(
+            "SELECT count(*) FROM articles WHERE story IS NULL OR storyline IS NULL"
+        ).fetchone()[0]
+        assert unclustered == 0
+
+
+def test_a_small_store_keeps_no_state(tmp_path: Path, examples: list[Path]) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in examples], store)
+        assert store.db.execute("SELECT count(*) FROM cluster_state").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM stories").fetchone()[0] > 0
+
+
+def test_recluster_command_starts_over(tmp_path: Path, examples: list[Path]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from lagebild.cli import main
+
+    db = tmp_path / "s.sqlite"
+    with Store.open(db) as store:
+        ingest([str(p) for p in examples], store)
+        before = snapshot(store)
+    result = CliRunner().invoke(main, ["recluster", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.output)
+    with Store.open(db) as store:
+        assert snapshot(store) == before
+        canonical = store.db.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"
+        ).fetchone()[0]
+    assert done == {"articles": canonical, "stories": len(before[1])}
