@@ -11,7 +11,14 @@ from click.testing import CliRunner
 
 from lagebild.cli import main
 from lagebild.eval.benchdata import default_data_dir
-from lagebild.eval.throughput import BenchText, corpus, page_text, read_texts, write_corpus
+from lagebild.eval.throughput import (
+    BenchText,
+    corpus,
+    page_text,
+    read_texts,
+    write_corpus,
+    write_follow_up,
+)
 from lagebild.extract.plaintext import extract_text
 
 TEXT = BenchText(
@@ -65,6 +72,29 @@ def test_corpus_mixes_both_news_sets_and_the_seeds(tmp_path: Path) -> None:
     assert sum(1 for name in names if "_" in name) == 5  # the seed pages, as scraped
     assert written.bytes == sum(p.stat().st_size for p in tmp_path.iterdir())
     assert written.tokens > 12 * 100
+
+
+def test_throughput_follow_up_pages_are_new_texts_a_week_after(tmp_path: Path) -> None:
+    data = _data()
+    texts = read_texts(data)
+    write_follow_up(data, 12, 5, date(2026, 1, 1), tmp_path)
+    pages = sorted(tmp_path.iterdir())
+    assert len(pages) == 5
+    for page, text in zip(pages, texts[12:17], strict=True):
+        article = extract_text(page.read_text(encoding="utf-8"), article_id="a", source=page.name)
+        assert article.published == "2026-01-09"
+        assert article.title == " ".join(text.title.split())
+
+
+@pytest.mark.slow
+def test_throughput_run_then_follow_up_reports_the_second_run() -> None:
+    from lagebild.eval.throughput import run_pipeline
+
+    report = run_pipeline(_data(), 20, workers=1, then=5)
+    later = report["then"]
+    assert later["pages"] == 5 and later["stored"] == 5
+    assert {"annotate", "resolve", "cluster"} <= set(later["stage_seconds"])
+    assert later["store_bytes"] > report["store_bytes"]
 
 
 @pytest.mark.slow

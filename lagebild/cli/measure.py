@@ -78,12 +78,21 @@ def bench_extract_cmd(paths: tuple[str, ...], seconds: float) -> None:
     is_flag=True,
     help="Ingest as `lagebild ingest --embeddings` does (stories clustered with them too).",
 )
+@click.option(
+    "--then",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Then ingest this many new pages (dated a week after the newest) into the full "
+    "store in a second run, as a store that is fed every day is, and report that run.",
+)
 def bench_pipeline_cmd(
     sizes: tuple[int, ...],
     workers: int,
     stage_pages: int,
     data_dir: Path | None,
     embeddings: bool,
+    then: int,
 ) -> None:
     """End to end: N German news pages (gnad10k_test, German Wikinews, the seeds).
 
@@ -94,6 +103,7 @@ def bench_pipeline_cmd(
     \b
     Example:
       lagebild bench pipeline --pages 1000 --pages 10000 --workers 2
+      lagebild bench pipeline --pages 10000 --then 100 --stage-pages 0
     """
     from lagebild.eval.benchdata import default_data_dir
     from lagebild.eval.stage_speed import stage_speed
@@ -102,9 +112,11 @@ def bench_pipeline_cmd(
     folder = data_dir or default_data_dir()
     try:
         report: dict[str, Any] = (
-            growth(folder, sizes, workers, embeddings=embeddings)
+            growth(folder, sizes, workers, embeddings=embeddings, then=then)
             if len(sizes) > 1
-            else {"runs": [run_pipeline(folder, sizes[0], workers, embeddings=embeddings)]}
+            else {
+                "runs": [run_pipeline(folder, sizes[0], workers, embeddings=embeddings, then=then)]
+            }
         )
         if stage_pages:
             report["one_core"] = stage_speed(folder, stage_pages)

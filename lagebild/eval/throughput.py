@@ -39,6 +39,7 @@ from lagebild.eval.duplicates import Source, iter_wikinews, read_gnad
 
 if TYPE_CHECKING:
     from lagebild.pipeline import Summary
+    from lagebild.store import Store
 
 DAYS_BETWEEN_VARIANTS = 7
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
@@ -125,11 +126,24 @@ def write_corpus(data_dir: Path, n: int, folder: Path) -> Corpus:
     return Corpus(folder, n, tokens, size)
 
 
+def write_follow_up(data_dir: Path, n: int, m: int, after: date, folder: Path) -> None:
+    """Write ``m`` pages for a run after a corpus of ``n``: the texts after the first
+    ``n``, a sentence left out, dated 8 days after ``after``, so that dedup (a window of
+    7 days) takes none for a copy of the corpus's pages and each is a new canonical one."""
+    texts = read_texts(data_dir)
+    day = after + timedelta(days=8)
+    for i in range(m):
+        text = replace(texts[(n + i) % len(texts)], day=day)
+        page = page_text(text, drop=i)
+        (folder / f"then-{i:06d}.txt").write_bytes(page.encode("utf-8"))
+
+
 def run_pipeline(
-    data_dir: Path, n: int, workers: int = 1, *, embeddings: bool = False
+    data_dir: Path, n: int, workers: int = 1, *, embeddings: bool = False, then: int = 0
 ) -> dict[str, Any]:
     """Ingest a corpus of ``n`` pages into a fresh store and report the figures
-    (``embeddings``: as ``lagebild ingest --embeddings``)."""
+    (``embeddings``: as ``lagebild ingest --embeddings``). ``then``: a second run of that
+    many new pages into the full store, reported as ``then``."""
     from lagebild.pipeline import ingest
     from lagebild.store import Store
 
@@ -146,11 +160,12 @@ def run_pipeline(
         try:
             summary = ingest([str(folder)], store, workers=workers)
             counts = store.counts()
+            seconds = time.perf_counter() - started
+            size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite*"))
+            later = _follow_up(data_dir, n, then, store, Path(tmp), workers) if then else None
         finally:
             store.close()
-        seconds = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite*"))
-    return {
+    report = {
         "pages": n,
         "tokens": pages.tokens,
         "page_bytes": pages.bytes,
@@ -176,14 +191,44 @@ def run_pipeline(
         "store_to_pages": round(size / pages.bytes, 2) if pages.bytes else 0.0,
         "store": {k: counts[k] for k in ("articles", "entities", "quotes", "events")},
     }
+    if later is not None:
+        report["then"] = later
+    return report
+
+
+def _follow_up(
+    data_dir: Path, n: int, m: int, store: Store, tmp: Path, workers: int
+) -> dict[str, Any]:
+    """A second ingest run of ``m`` new pages into the store of the first: its figures."""
+    from lagebild.pipeline import ingest
+
+    newest = store.counts()["published_last"]
+    folder = tmp / "then"
+    folder.mkdir()
+    write_follow_up(data_dir, n, m, date.fromisoformat(str(newest)[:10]), folder)
+    started = time.perf_counter()
+    summary = ingest([str(folder)], store, workers=workers)
+    seconds = time.perf_counter() - started
+    return {
+        "pages": m,
+        "seconds": round(seconds, 2),
+        "stored": summary.stored,
+        "stage_seconds": {name: round(s, 2) for name, s in summary.seconds.items()},
+        "store_bytes": sum(p.stat().st_size for p in tmp.glob("bench.sqlite*")),
+    }
 
 
 def growth(
-    data_dir: Path, sizes: Sequence[int], workers: int, *, embeddings: bool = False
+    data_dir: Path,
+    sizes: Sequence[int],
+    workers: int,
+    *,
+    embeddings: bool = False,
+    then: int = 0,
 ) -> dict[str, Any]:
     """:func:`run_pipeline` at each size, each in its own process, and how time and
     memory grow from one size to the next (a factor of 1.0 per size factor is linear)."""
-    runs = [_run_in_process(data_dir, n, workers, embeddings) for n in sorted(sizes)]
+    runs = [_run_in_process(data_dir, n, workers, embeddings, then) for n in sorted(sizes)]
     steps = []
     for before, after in pairwise(runs):
         size_factor = after["pages"] / before["pages"]
@@ -207,10 +252,12 @@ def growth(
     return {"runs": runs, "growth": steps}
 
 
-def _run_in_process(data_dir: Path, n: int, workers: int, embeddings: bool) -> dict[str, Any]:
+def _run_in_process(
+    data_dir: Path, n: int, workers: int, embeddings: bool, then: int
+) -> dict[str, Any]:
     """One :func:`run_pipeline` in a fresh interpreter (peak memory is per process)."""
     command = [sys.executable, "-m", "lagebild.eval.throughput", str(data_dir), str(n)]
-    command += [str(workers)] + (["embeddings"] if embeddings else [])
+    command += [str(workers), str(then)] + (["embeddings"] if embeddings else [])
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -237,11 +284,10 @@ def _peak_rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
-if __name__ == "__main__":  # used by growth(): data_dir, n, workers [embeddings]
+if __name__ == "__main__":  # used by growth(): data_dir, n, workers, then [embeddings]
     args = sys.argv[1:]
-    with_embeddings = args[3:] == ["embeddings"]
-    print(
-        json.dumps(
-            run_pipeline(Path(args[0]), int(args[1]), int(args[2]), embeddings=with_embeddings)
-        )
+    with_embeddings = args[4:] == ["embeddings"]
+    report = run_pipeline(
+        Path(args[0]), int(args[1]), int(args[2]), embeddings=with_embeddings, then=int(args[3])
     )
+    print(json.dumps(report))
