@@ -149,6 +149,46 @@ def snapshot(store: Store) -> tuple[list[tuple[object, ...]], ...]:
     )
 
 
+def assert_consistent(store: Store) -> None:
+    """Every article in a story and storyline, copies in their canonical's, the counts
+    as the articles are, no empty story or storyline, each fed article marked."""
+    one = store.db.execute
+    assert (
+        one("SELECT count(*) FROM articles WHERE story IS NULL OR storyline IS NULL").fetchone()[0]
+        == 0
+    )
+    assert (
+        one(
+            "SELECT count(*) FROM articles a JOIN articles c ON c.id = a.duplicate_of "
+            "WHERE a.story <> c.story OR a.storyline <> c.storyline"
+        ).fetchone()[0]
+        == 0
+    )
+    assert (
+        one(
+            "SELECT count(*) FROM articles a JOIN stories s ON s.id = a.story "
+            "WHERE a.storyline <> s.storyline"
+        ).fetchone()[0]
+        == 0
+    )
+    stories = {r[0]: r[1] for r in one("SELECT id, articles FROM stories")}
+    counted = dict(one("SELECT story, count(*) FROM articles GROUP BY story").fetchall())
+    assert stories == counted
+    lines = {r[0]: (r[1], r[2]) for r in one("SELECT id, stories, articles FROM storylines")}
+    made = {
+        r[0]: (r[1], r[2])
+        for r in one("SELECT storyline, count(*), sum(articles) FROM stories GROUP BY storyline")
+    }
+    assert lines == made
+    canonical = one("SELECT count(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
+    assert (
+        one(
+            "SELECT count(*) FROM articles WHERE clustered = 1 AND duplicate_of IS NULL"
+        ).fetchone()[0]
+        == canonical
+    )
+
+
 @pytest.fixture()
 def keep_state(monkeypatch: pytest.MonkeyPatch) -> None:
     # The examples are far fewer articles than a store keeps a state from.
@@ -180,6 +220,7 @@ def test_store_runs_in_date_order_match_one_run_afresh(
     shutil.copy(path, tmp_path / "afresh.sqlite")
     with Store.open(tmp_path / "afresh.sqlite") as store:
         run = cluster_store(store, afresh=True)
+        assert_consistent(store)
         canonical = store.db.execute(
             "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"
         ).fetchone()[0]
@@ -214,12 +255,43 @@ def test_a_copy_in_a_later_run_joins_and_counts_in_its_story(
         assert (story, line) == found[canonical][:2]
         count = store.db.execute("SELECT articles FROM stories WHERE id = ?", (story,)).fetchone()
         assert count[0] == sum(1 for s, _, _ in found.values() if s == story) >= 2
+        assert_consistent(store)
+
+
+@pytest.mark.usefixtures("keep_state")
+def test_a_clustered_copy_hands_its_story_to_its_new_canonical(
+    tmp_path: Path, examples: list[Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The undated wire copy 03 is stored and clustered first; its dated original 02
+    # comes in the next run and becomes the group's canonical article (the earliest).
+    copy = EXAMPLES / "03_evakuierung_passau_portal.txt"
+    wire = EXAMPLES / "02_evakuierung_passau_rundschau.html"
+    first = [*examples[: examples.index(wire)], copy]
+    later = [p for p in examples if p not in first]
+    assert later[0] == wire
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in first], store)
+        (copy_id, story), *_ = store.db.execute(
+            "SELECT id, story FROM articles WHERE seq = (SELECT max(seq) FROM articles)"
+        ).fetchall()
+        caplog.set_level(logging.INFO, logger="lagebild.cluster.run")
+        caplog.clear()
+        ingest([str(p) for p in later], store)
+        assert runs(caplog) == []  # went on from the state
+        row = store.db.execute(
+            "SELECT a.duplicate_of, a.clustered, c.story, c.clustered FROM articles a "
+            "JOIN articles c ON c.id = a.duplicate_of WHERE a.id = ?",
+            (copy_id,),
+        ).fetchone()
+        assert row is not None, "03 should now be a copy of 02"
+        assert tuple(row[1:]) == (None, story, 1)
+        assert_consistent(store)
 
 
 @pytest.mark.usefixtures("keep_state")
 @pytest.mark.parametrize(
     "tamper",
-    ["version", "bytes", "regrouped", "late"],
+    ["version", "bytes", "unmarked", "late"],
 )
 def test_store_clusters_afresh_when_it_cannot_go_on(
     tamper: str, tmp_path: Path, examples: list[Path], caplog: pytest.LogCaptureFixture
@@ -231,9 +303,10 @@ def test_store_clusters_afresh_when_it_cannot_go_on(
             store.db.execute("UPDATE cluster_state SET version = 'old'")
         elif tamper == "bytes":
             store.db.execute("UPDATE cluster_state SET state = ?", (b"\x00" * 10,))
-        elif tamper == "regrouped":  # dedup made a clustered article a copy
-            ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY seq")]
-            store.db.execute("UPDATE articles SET duplicate_of = ? WHERE id = ?", (ids[0], ids[1]))
+        elif tamper == "unmarked":  # the store no longer marks an article as clustered
+            store.db.execute(
+                "UPDATE articles SET clustered = NULL WHERE seq = (SELECT min(seq) FROM articles)"
+            )
         caplog.clear()
         later = examples[-3:] if tamper != "late" else [examples[0], *examples[-3:]]
         if tamper == "late":  # the earliest example, stored again as a new page
@@ -246,14 +319,11 @@ def test_store_clusters_afresh_when_it_cannot_go_on(
         reason = {
             "version": "state of old",
             "bytes": "unreadable",
-            "regrouped": "copies regrouped",
+            "unmarked": "the store marks",
             "late": "more than 7 days older",
         }[tamper]
         assert reason in messages[0]
-        unclustered = store.db.execute(
-            "SELECT count(*) FROM articles WHERE story IS NULL OR storyline IS NULL"
-        ).fetchone()[0]
-        assert unclustered == 0
+        assert_consistent(store)
 
 
 def test_a_small_store_keeps_no_state(tmp_path: Path, examples: list[Path]) -> None:

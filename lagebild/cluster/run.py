@@ -5,9 +5,10 @@ The online clusterer sees the articles in publication order. Each run saves its 
 (:mod:`lagebild.cluster.state`) with the story records of the stories still open, so the
 next run streams only the articles stored since: a run costs what its new articles cost,
 not what the store holds. The whole store is clustered afresh when there is no state of
-this code and model, when the store lost or regrouped an article that was clustered, when
+this code and model, when the store lost an article that was clustered, when
 a new article is older than the newest clustered one by more than ``LATE_DAYS`` (its
-stories may be closed), or when asked (``lagebild ingest --recluster``).
+stories may be closed), or when asked (``lagebild recluster``). A clustered article
+that dedup has made a copy since hands its story on to its new canonical article.
 
 Story and storyline ids are made from their earliest article (``story:ID``,
 ``line:ID``), so they stay the same from run to run; when two stories merge, the one
@@ -50,9 +51,9 @@ class ClusterStore(Protocol):
 # open 10 days). Older ones make the stage cluster the whole store again, in order.
 LATE_DAYS = 7
 # Canonical articles from which a state is kept. Below, clustering the whole store takes
-# seconds, and the state (its document frequencies, open stories and storylines: about
-# 5 MB at 5,000 articles) would be a large part of a small store.
-STATE_FROM = 5_000
+# a second or two, and the state (document frequencies, open stories and storylines:
+# 1-2 MB at 1,000 articles) would be a large part of a small store.
+STATE_FROM = 1_000
 
 
 @dataclass(slots=True)
@@ -169,9 +170,10 @@ def cluster_store(store: ClusterStore, *, afresh: bool = False) -> ClusterRun:
     reason = "asked to" if afresh else ""
     if not afresh:
         with store.transaction() as db:
-            clustering, reason = _resume(db, fingerprint)
+            clustering, recount, reason = _resume(db, fingerprint)
             if clustering is not None:
                 delta = clustering.feed(story_tables.cluster_inputs(db, new_only=True))
+                delta.recount |= recount
                 story_tables.write_delta(db, delta, afresh=False)
                 _save(db, fingerprint, clustering)
                 return ClusterRun("continued", len(delta.assigned), "")
@@ -193,31 +195,40 @@ def _save(db: Connection, fingerprint: str, clustering: StoreClustering) -> None
         story_tables.save_state(db, fingerprint, state.dumps(clustering))
 
 
-def _resume(db: Connection, fingerprint: str) -> tuple[StoreClustering | None, str]:
-    """The saved clustering if the store's new articles can be streamed on after it;
-    else None and why not."""
+def _resume(db: Connection, fingerprint: str) -> tuple[StoreClustering | None, set[str], str]:
+    """The saved clustering if the store's new articles can be streamed on after it, and
+    the stories whose articles dedup regrouped; else None and why not."""
     saved = story_tables.read_state(db)
     if saved is None:
-        return None, "no saved state"
+        return None, set(), "no saved state"
     version, data = saved
     if version != fingerprint:
-        return None, f"state of {version}, not {fingerprint}"
+        return None, set(), f"state of {version}, not {fingerprint}"
     try:
         clustering = state.loads(data)
     except state.StateError as error:
-        return None, str(error)
+        return None, set(), str(error)
     if not isinstance(clustering, StoreClustering):
-        return None, "the saved state is no store clustering"
+        return None, set(), "the saved state is no store clustering"
     clustered = story_tables.clustered_count(db)
     if clustered != clustering.processed_:
-        return None, (
-            f"{clustering.processed_} articles were clustered, the store now has {clustered} "
-            "of them as canonical articles (copies regrouped or articles removed)"
+        return (
+            None,
+            set(),
+            (f"{clustering.processed_} articles were clustered, the store marks {clustered}"),
         )
+    # A wire story's full text after its shortened copy: the copy was clustered, the new
+    # canonical article takes its story (the clusterer holds the copy's terms, alike).
+    left, recount = story_tables.hand_on_stories(db)
+    clustering.processed_ -= left
     oldest = story_tables.oldest_new_day(db)
     if not clustering.takes(oldest):
-        return None, (
-            f"a new article of {oldest} is more than {LATE_DAYS} days older than the "
-            f"newest clustered one ({clustering.watermark_})"
+        return (
+            None,
+            set(),
+            (
+                f"a new article of {oldest} is more than {LATE_DAYS} days older than the "
+                f"newest clustered one ({clustering.watermark_})"
+            ),
         )
-    return clustering, ""
+    return clustering, recount, ""

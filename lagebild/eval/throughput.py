@@ -39,7 +39,6 @@ from lagebild.eval.duplicates import Source, iter_wikinews, read_gnad
 
 if TYPE_CHECKING:
     from lagebild.pipeline import Summary
-    from lagebild.store import Store
 
 DAYS_BETWEEN_VARIANTS = 7
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
@@ -160,11 +159,11 @@ def run_pipeline(
         try:
             summary = ingest([str(folder)], store, workers=workers)
             counts = store.counts()
-            seconds = time.perf_counter() - started
-            size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite*"))
-            later = _follow_up(data_dir, n, then, store, Path(tmp), workers) if then else None
         finally:
-            store.close()
+            store.close()  # the write-ahead log goes into the file
+        seconds = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in Path(tmp).glob("bench.sqlite*"))
+        later = _follow_up(data_dir, n, then, db, Path(tmp), workers) if then else None
     report = {
         "pages": n,
         "tokens": pages.tokens,
@@ -196,19 +195,22 @@ def run_pipeline(
     return report
 
 
-def _follow_up(
-    data_dir: Path, n: int, m: int, store: Store, tmp: Path, workers: int
-) -> dict[str, Any]:
+def _follow_up(data_dir: Path, n: int, m: int, db: Path, tmp: Path, workers: int) -> dict[str, Any]:
     """A second ingest run of ``m`` new pages into the store of the first: its figures."""
     from lagebild.pipeline import ingest
+    from lagebild.store import Store
 
-    newest = store.counts()["published_last"]
-    folder = tmp / "then"
-    folder.mkdir()
-    write_follow_up(data_dir, n, m, date.fromisoformat(str(newest)[:10]), folder)
-    started = time.perf_counter()
-    summary = ingest([str(folder)], store, workers=workers)
-    seconds = time.perf_counter() - started
+    store = Store.open(db)
+    try:
+        newest = store.counts()["published_last"]
+        folder = tmp / "then"
+        folder.mkdir()
+        write_follow_up(data_dir, n, m, date.fromisoformat(str(newest)[:10]), folder)
+        started = time.perf_counter()
+        summary = ingest([str(folder)], store, workers=workers)
+        seconds = time.perf_counter() - started
+    finally:
+        store.close()
     return {
         "pages": m,
         "seconds": round(seconds, 2),

@@ -613,7 +613,9 @@ def m015_article_vectors(db: Connection) -> None:
 
 def m016_cluster_state(db: Connection) -> None:
     """The clustering state of the last run (``lagebild.cluster.state``), so the next run
-    streams only the new articles. A store from before clusters afresh once."""
+    streams only the new articles; ``articles.clustered`` is 1 for the articles it was
+    fed (a canonical article that dedup later makes a copy hands its story on). A store
+    from before clusters afresh once."""
     run_script(
         db,
         """
@@ -622,6 +624,7 @@ def m016_cluster_state(db: Connection) -> None:
             version TEXT NOT NULL,
             state BLOB NOT NULL
         );
+        ALTER TABLE articles ADD COLUMN clustered INTEGER;
         """,
     )
 

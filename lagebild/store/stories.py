@@ -56,6 +56,7 @@ class StoryDelta:
     assigned: list[tuple[str, str]] = field(default_factory=list)  # article id, story id
     renamed: list[tuple[str, str]] = field(default_factory=list)
     stories: list[StoryRecord] = field(default_factory=list)
+    recount: set[str] = field(default_factory=set)  # stories whose articles moved
 
 
 def cluster_inputs(db: Connection, *, new_only: bool = False) -> Iterator[ClusterInput]:
@@ -106,12 +107,15 @@ def write_delta(db: Connection, delta: StoryDelta, *, afresh: bool) -> None:
     a change reached are made again from the articles.
     """
     if afresh:
-        db.execute("UPDATE articles SET story = NULL, storyline = NULL")
+        db.execute("UPDATE articles SET story = NULL, storyline = NULL, clustered = NULL")
         db.execute("DELETE FROM stories")
         db.execute("DELETE FROM storylines")
     db.executemany(
         "UPDATE articles SET story = ? WHERE id = ? OR duplicate_of = ?",
         [(story, aid, aid) for aid, story in delta.assigned],
+    )
+    db.executemany(
+        "UPDATE articles SET clustered = 1 WHERE id = ?", [(aid,) for aid, _ in delta.assigned]
     )
     lines: set[str] = set()
     for old, new in delta.renamed:
@@ -125,7 +129,8 @@ def write_delta(db: Connection, delta: StoryDelta, *, afresh: bool) -> None:
         "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
         [_story_values(r) for r in delta.stories],
     )
-    counted = set(ids) | _copies_to_follow(db)
+    counted = sorted(set(ids) | _copies_to_follow(db) | delta.recount)
+    lines.update(_lines_of(db, counted))
     db.executemany(
         "UPDATE articles SET storyline = (SELECT s.storyline FROM stories s WHERE s.id = ?) "
         "WHERE story = ?",
@@ -138,7 +143,8 @@ def write_delta(db: Connection, delta: StoryDelta, *, afresh: bool) -> None:
         "WHERE a.story = stories.id AND a.duplicate_of IS NULL) WHERE id = ?",
         [(i,) for i in counted],
     )
-    lines.update(_lines_of(db, list(counted)))
+    # A story whose articles all went to another (its canonical became a copy there).
+    db.executemany("DELETE FROM stories WHERE id = ? AND articles = 0", [(i,) for i in counted])
     for line in sorted(lines):
         _write_storyline(db, line)
 
@@ -222,11 +228,34 @@ def save_state(db: Connection, version: str | None, data: bytes = b"") -> None:
 
 
 def clustered_count(db: Connection) -> int:
-    """Canonical articles with a story."""
-    row = db.execute(
-        "SELECT count(*) FROM articles WHERE duplicate_of IS NULL AND story IS NOT NULL"
-    ).fetchone()
+    """Articles the clusterer was fed."""
+    row = db.execute("SELECT count(*) FROM articles WHERE clustered = 1").fetchone()
     return int(row[0]) if row else 0
+
+
+def hand_on_stories(db: Connection) -> tuple[int, set[str]]:
+    """Clustered articles that dedup has made copies since: each hands its story to its
+    new canonical article if that one is new (it takes the copy's place in the
+    clusterer's count); else it just follows its canonical as copies do.
+
+    Returns how many clustered articles left the count, and the stories touched.
+    """
+    rows = db.execute(
+        "SELECT a.id, a.story, c.id, c.clustered, c.story FROM articles a "
+        "JOIN articles c ON c.id = a.duplicate_of WHERE a.clustered = 1 ORDER BY a.seq"
+    ).fetchall()
+    left = 0
+    touched: set[str] = set()
+    taken: set[str] = set()
+    for copy, story, canonical, canonical_clustered, canonical_story in rows:
+        db.execute("UPDATE articles SET clustered = NULL WHERE id = ?", (copy,))
+        touched.update(str(s) for s in (story, canonical_story) if s is not None)
+        if canonical_clustered or canonical in taken or story is None:
+            left += 1
+            continue
+        taken.add(canonical)
+        db.execute("UPDATE articles SET story = ?, clustered = 1 WHERE id = ?", (story, canonical))
+    return left, touched
 
 
 def oldest_new_day(db: Connection) -> str | None:
