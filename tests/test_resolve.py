@@ -347,6 +347,13 @@ def test_resolver_noun_in_a_name_is_not_reinflected() -> None:
             "Europäischen Parlaments",
             "Europäisches Parlament",
         ),
+        # Example page 02: "Bayerischer Roter Kreuz" before (a neuter noun with no
+        # suffix that tells).
+        (
+            "Helfer des Bayerischen Roten Kreuzes bauten Betten auf.",
+            "Bayerischen Roten Kreuzes",
+            "Bayerisches Rotes Kreuz",
+        ),
         # No genitive ending to take off: the name stays as printed.
         (
             "Ein Kredit des Internationalen Währungsfonds kam.",
@@ -453,3 +460,60 @@ def test_resolver_is_deterministic() -> None:
         _doc("b", "Putins Sprecher schwieg.", ("Putins", "PER")),
     ]
     assert resolve(docs) == resolve(docs)
+
+
+def test_resolver_descriptor_before_a_surname_is_no_first_name() -> None:
+    # Example pages 06, 07, 09: "beim ostdeutschen Handelslogistiker Hollmann" made the
+    # entity "Handelslogistiker Hollmann" (the word taken for a first name the tagger had
+    # left out), a person. A word after an article or an adjective is a description, and
+    # "Logistiker" describes a company.
+    docs = [
+        _doc(
+            "a",
+            "Im Tarifkonflikt beim ostdeutschen Handelslogistiker Hollmann hat Verdi "
+            "zum Warnstreik aufgerufen. Hollmann sprach von weniger Streikenden.",
+            ("Hollmann", "PER"),
+            ("Verdi", "ORG"),
+            ("Hollmann", "PER"),
+        ),
+        _doc(
+            "b",
+            "Die Beschäftigten des Handelslogistikers Hollmann stimmten zu.",
+            ("Hollmann", "PER"),
+        ),
+        _doc(
+            "c",
+            "Er traf den Sekretär des Sicherheitsrats Rustem Umjerow in Genf.",
+            ("Umjerow", "PER"),
+            ("Genf", "LOC"),
+        ),
+    ]
+    result = resolve(docs)
+    names = {e.name: e for e in result.entities}
+    assert "Hollmann" in names, sorted(names)
+    assert (names["Hollmann"].type, names["Hollmann"].roles) == ("ORG", ["Handelslogistiker"])
+    assert names["Hollmann"].forms == ["Hollmann"]
+    # An unknown word right after a noun is still the first name the tagger left out.
+    assert "Rustem Umjerow" in names
+
+
+def test_resolver_institution_before_a_place_is_one_name() -> None:
+    # Example pages 01-03: "der Hochwassernachrichtendienst Bayern" gave Bayern the role
+    # "Hochwassernachrichtendienst" (and made it an organisation). An institution's noun
+    # right before a place is that institution's name; a place's own description stays
+    # its role ("die Stadt Passau").
+    docs = [
+        _doc(
+            "a",
+            "Der Hochwassernachrichtendienst Bayern warnte am Morgen. Die Stadt Passau "
+            "räumte die Altstadt, Bayern schickte Helfer.",
+            ("Bayern", "LOC"),
+            ("Passau", "LOC"),
+            ("Bayern", "LOC"),
+        )
+    ]
+    result = resolve(docs)
+    names = {e.name: e for e in result.entities}
+    assert names["Hochwassernachrichtendienst Bayern"].type == "ORG"
+    assert (names["Bayern"].type, names["Bayern"].roles) == ("LOC", [])
+    assert (names["Passau"].type, names["Passau"].roles) == ("LOC", ["Stadt"])

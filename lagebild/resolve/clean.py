@@ -19,6 +19,8 @@ from lagebild.resolve.names import GENERATION_SUFFIXES, fold
 from lagebild.resolve.records import Dropped, MentionDoc
 from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
 
+ADJECTIVE_ENDINGS = ("e", "en", "em", "er", "es")
+
 # Characters a tagged span may carry at its edges that belong to no name.
 EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
 # Capitalised articles that open a sentence and may be tagged with the name after them.
@@ -117,6 +119,7 @@ def collect(
             _trim_article(occ, text, surfaces)
             _trim_possessive(occ, text, first_names, surnames)
         _extend_first_names(occs, text, first_names, surnames)
+        _extend_institutions(occs, text)
         spans = [(o.start, o.end, o.label) for o in occs]
         heads_of_roles = role_heads(text)
         for occ in occs:
@@ -211,8 +214,50 @@ def _extend_first_names(
             or any(lo <= word_start < hi for lo, hi in taken)
         ):
             continue
-        if word not in first_names and is_known(word):
+        if word not in first_names and (is_known(word) or _described(words[:-1])):
             continue
         occ.surface = f"{word} {occ.surface}"
         occ.tokens = [word, *occ.tokens]
         occ.start = word_start
+
+
+def _extend_institutions(occs: list[Occ], text: str) -> None:
+    """ "Hochwassernachrichtendienst [Bayern]" -> one organisation: an institution's noun
+    right before a place the tagger found is that institution's name, not the place's
+    description (a place's own are: "Stadt Passau", "Bundesland Bayern")."""
+    taken = [(o.start, o.end) for o in occs]
+    for occ in occs:
+        if occ.label != "LOC":
+            continue
+        before = text[max(0, occ.start - 60) : occ.start]
+        if not before.endswith(" ") or before.endswith("  "):
+            continue
+        words = before.split()
+        if not words:
+            continue
+        word = words[-1]
+        word_start = occ.start - 1 - len(word)
+        if (
+            not word.isalpha()
+            or role_kind(word) != "ORG"
+            or any(lo <= word_start < hi for lo, hi in taken)
+        ):
+            continue
+        occ.surface = f"{word} {occ.surface}"
+        occ.tokens = [word, *occ.tokens]
+        occ.start = word_start
+        occ.label = "ORG"
+
+
+def _described(before: list[str]) -> bool:
+    """True when the words before a capitalised word make it a noun: an article or a
+    contracted preposition, maybe with adjectives between ("beim ostdeutschen
+    Handelslogistiker Hollmann"). A first name the tagger left out follows a noun or a
+    verb ("des Sicherheitsrats Rustem Umjerow", "trafen Rustem Umjerow")."""
+    for word in reversed(before[-3:]):
+        lower = word.lower()
+        if lower in DETERMINERS:
+            return True
+        if word != lower or not lower.endswith(ADJECTIVE_ENDINGS):
+            return False
+    return False

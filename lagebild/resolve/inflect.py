@@ -102,7 +102,13 @@ FEMININE_SUFFIXES = (
     "union",
     "partei",
 )
-NEUTER_SUFFIXES = ("haus", "um", "ment", "chen", "lein", "amt", "reich", "gericht", "meer")
+NEUTER_SUFFIXES = (
+    *("haus", "um", "ment", "chen", "lein", "amt", "reich", "gericht", "meer"),
+    # Neuter heads of names with no suffix that tells ("Bayerisches Rotes Kreuz").
+    *("kreuz", "institut", "werk", "büro", "komitee", "kommando", "bündnis", "theater"),
+    *("orchester", "kabinett", "portal", "magazin", "blatt", "team", "festival", "studio"),
+    *("archiv", "labor", "kloster", "regime", "konsulat", "sekretariat", "emirat", "land"),
+)
 MASCULINE_SUFFIXES = ("rat", "tag", "bund", "hof", "ismus", "or", "ling", "dienst", "senat")
 
 

@@ -62,6 +62,7 @@ sender nachrichtenportal portal zeitung blatt magazin agentur plattform netzwerk
 konzern unternehmen firma hersteller organisation miliz bewegung verband gewerkschaft bank
 institut ministerium behörde gericht bündnis allianz club klub verein universität
 denkfabrik fraktion fluggesellschaft airline autobauer dienst kanal rüstungskonzern
+logistiker versorger versicherer zulieferer discounter reederei
 """.split()
 LOC_DESCRIPTIONS = """
 stadt hauptstadt metropole bundesstaat bundesland region provinz oblast gebiet dorf ort
@@ -272,7 +273,11 @@ def _phrase(
         i -= 1
     words = role_nominative(adjectives, head.text, None if genitive else article)
     if kind != "PER":
-        words = [*adjectives, _description_head(head.text)]
+        # Neuter and plural descriptions have no nominative of their own here: adjectives
+        # of an oblique case are left out ("beim ostdeutschen Handelslogistiker" ->
+        # "Handelslogistiker"), not printed as a role that no nominative would read.
+        kept = [a for a in adjectives if not a.lower().endswith(("en", "em"))]
+        words = [*kept, _description_head(head.text)]
     rest = " ".join(t.text for t in toks[head_at + 1 :])
     if genitive is not None:
         if _in_name(genitive, names) == "PER":
