@@ -196,29 +196,21 @@ def _extend_first_names(
             continue
         if occ.label != "PER" and fold(occ.tokens[0]) not in surnames:
             continue
-        before = text[max(0, occ.start - 40) : occ.start]
-        if not before.endswith(" ") or before.endswith("  "):
+        found = _free_word_before(occ, text, taken)
+        if found is None:
             continue
-        words = before.split()
-        if not words:
-            continue
-        word = words[-1]
-        word_start = occ.start - 1 - len(word)
+        word, words = found
         if (
-            not word.isalpha()
-            or not word[:1].isupper()
+            not word[:1].isupper()
             or len(word) < 3
             or word.lower() in FUNCTION_WORDS
             or word.lower() in DETERMINERS
             or role_kind(word) is not None
-            or any(lo <= word_start < hi for lo, hi in taken)
         ):
             continue
         if word not in first_names and (is_known(word) or _described(words[:-1])):
             continue
-        occ.surface = f"{word} {occ.surface}"
-        occ.tokens = [word, *occ.tokens]
-        occ.start = word_start
+        _prepend(occ, word)
 
 
 def _extend_institutions(occs: list[Occ], text: str) -> None:
@@ -229,24 +221,34 @@ def _extend_institutions(occs: list[Occ], text: str) -> None:
     for occ in occs:
         if occ.label != "LOC":
             continue
-        before = text[max(0, occ.start - 60) : occ.start]
-        if not before.endswith(" ") or before.endswith("  "):
-            continue
-        words = before.split()
-        if not words:
-            continue
-        word = words[-1]
-        word_start = occ.start - 1 - len(word)
-        if (
-            not word.isalpha()
-            or role_kind(word) != "ORG"
-            or any(lo <= word_start < hi for lo, hi in taken)
-        ):
-            continue
-        occ.surface = f"{word} {occ.surface}"
-        occ.tokens = [word, *occ.tokens]
-        occ.start = word_start
-        occ.label = "ORG"
+        found = _free_word_before(occ, text, taken)
+        if found is not None and role_kind(found[0]) == "ORG":
+            _prepend(occ, found[0])
+            occ.label = "ORG"
+
+
+def _free_word_before(
+    occ: Occ, text: str, taken: list[tuple[int, int]]
+) -> tuple[str, list[str]] | None:
+    """The word of letters one space before the mention, in no other mention, and the
+    words before it (a few dozen characters' worth)."""
+    before = text[max(0, occ.start - 60) : occ.start]
+    if not before.endswith(" ") or before.endswith("  "):
+        return None
+    words = before.split()
+    if not words or not words[-1].isalpha():
+        return None
+    word_start = occ.start - 1 - len(words[-1])
+    if any(lo <= word_start < hi for lo, hi in taken):
+        return None
+    return words[-1], words
+
+
+def _prepend(occ: Occ, word: str) -> None:
+    """The mention with ``word`` (one space before it) added in front."""
+    occ.surface = f"{word} {occ.surface}"
+    occ.tokens = [word, *occ.tokens]
+    occ.start -= 1 + len(word)
 
 
 def _described(before: list[str]) -> bool:
