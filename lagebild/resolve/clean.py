@@ -26,6 +26,15 @@ EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
 # Capitalised articles that open a sentence and may be tagged with the name after them.
 ARTICLES = frozenset("Der Die Das Den Dem Des".split())
 SENTENCE_END = '.!?:\n"“”„«»'
+# Currencies, which GermEval (and so the tagger) labels OTH: units, not entities. Only
+# OTH mentions go ("Franken" the region is a place).
+CURRENCIES = frozenset(
+    """
+    euro euros dollar dollars us-dollar us-dollars franken schweizer-franken pfund rubel
+    yuan renminbi yen hrywnja hrywnjas griwna lira zloty złoty forint krone kronen rupie
+    rupien peso pesos rand schekel dinar rial won cent eurocent
+    """.split()
+)
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -80,6 +89,8 @@ def noise_reason(name: str, label: EntityLabel) -> str | None:
         return "lowercase"
     if " " not in name and name.lower() in FUNCTION_WORDS:
         return "function_word"
+    if label == "OTH" and name.lower() in CURRENCIES:
+        return "currency"
     return None
 
 

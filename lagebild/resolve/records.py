@@ -40,7 +40,7 @@ class Dropped:
     Codes: ``no_letters`` (punctuation or digits only), ``too_short`` (one letter, or
     two letters that are not an acronym), ``lowercase`` (no capital letter: not a
     name), ``function_word`` (a capitalised article, pronoun or question word the tagger
-    took for a name, "Wozu").
+    took for a name, "Wozu"), ``currency`` ("Euro", "Dollar": GermEval labels them OTH).
     """
 
     article_id: str

@@ -348,7 +348,12 @@ def _apposition(
         toks[:stop] and toks[0].text[:1].isupper()
     ):
         return None
-    return _head_then_complement(toks[:stop], names)
+    found = _head_then_complement(toks[:stop], names)
+    if found is not None and found.kind != "PER" and (stop == len(toks) or toks[stop].text != ","):
+        # "..., dem Tagesblatt." is whom it was said to, not what the name is: an
+        # organisation's or a place's description after its name is closed by a comma.
+        return None
+    return found
 
 
 def _head_then_complement(
