@@ -1,8 +1,8 @@
 """Entity tables: mentions read back for resolution, resolutions written, entities looked up.
 
-Resolution runs over every mention in the store at once, so its result replaces the
-entity tables as a whole, in one transaction: a reader sees the old entities or the new
-ones, never a mix.
+Resolution runs over every mention in the store at once; its result is written over the
+stored one in one transaction (only the rows that changed): a reader sees the old
+entities or the new ones, never a mix.
 """
 
 from __future__ import annotations
@@ -58,43 +58,82 @@ def mention_docs(db: Connection, reading_texts: dict[str, str] | None) -> Iterat
 
 
 def write_resolution(db: Connection, resolution: Resolution) -> None:
-    """Replace the entity tables with ``resolution`` (inside the caller's transaction)."""
+    """Write ``resolution`` over the stored one (inside the caller's transaction).
+
+    Only what changed is written: entity rows that are new, changed or gone, and the
+    mentions whose entity is another. An entity keeps its number (``num``, the key of
+    the mention rows) from run to run, so a run that adds a few articles to a large
+    store rewrites a few rows, not every mention of the store.
+    """
     articles: dict[str, set[str]] = {}
     for (article_id, _start), entity_id in resolution.links.items():
         articles.setdefault(entity_id, set()).add(article_id)
-    db.execute("UPDATE mention_rows SET entity = NULL WHERE entity IS NOT NULL")
-    db.execute("DELETE FROM entity_roles")
-    db.execute("DELETE FROM entities")
-    num = {e.id: n for n, e in enumerate(resolution.entities, 1)}
+    stored = {
+        str(row[0]): (int(row[1]), tuple(row[2:]))
+        for row in db.execute(
+            "SELECT id, num, name, type, forms, roles, mentions, articles FROM entities"
+        )
+    }
+    free = max((num for num, _ in stored.values()), default=0) + 1
+    rows: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    for e in resolution.entities:
+        values = (
+            e.name,
+            e.type,
+            json.dumps(e.forms, ensure_ascii=False),
+            json.dumps(e.roles, ensure_ascii=False),
+            resolution.mention_counts.get(e.id, 0),
+            len(articles.get(e.id, ())),
+        )
+        known = stored.get(e.id)
+        if known is None:
+            rows[e.id] = (free, values)
+            free += 1
+        else:
+            rows[e.id] = (known[0], values)
+    changed = [
+        (eid, num, values)
+        for eid, (num, values) in rows.items()
+        if stored.get(eid) != (num, values)
+    ]
+    gone = [eid for eid in stored if eid not in rows]
+    moves = _moved_mentions(db, resolution, rows)
+    db.execute("DELETE FROM entity_roles")  # they name entities: first out, last in
+    db.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in gone])
+    db.executemany(
+        "UPDATE entities SET name = ?, type = ?, forms = ?, roles = ?, mentions = ?, "
+        "articles = ? WHERE id = ?",
+        [(*values, eid) for eid, _num, values in changed if eid in stored],
+    )
     db.executemany(
         "INSERT INTO entities (id, name, type, forms, roles, mentions, articles, num) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                e.id,
-                e.name,
-                e.type,
-                json.dumps(e.forms, ensure_ascii=False),
-                json.dumps(e.roles, ensure_ascii=False),
-                resolution.mention_counts.get(e.id, 0),
-                len(articles.get(e.id, ())),
-                num[e.id],
-            )
-            for e in resolution.entities
-        ],
+        [(eid, *values, num) for eid, num, values in changed if eid not in stored],
     )
-    db.executemany(
-        "UPDATE mention_rows SET entity = ? "
-        "WHERE article = (SELECT seq FROM articles WHERE id = ?) AND start = ?",
-        [
-            (num[entity_id], article_id, start)
-            for (article_id, start), entity_id in resolution.links.items()
-        ],
-    )
+    db.executemany("UPDATE mention_rows SET entity = ? WHERE article = ? AND start = ?", moves)
     db.executemany(
         "INSERT INTO entity_roles VALUES (?, ?, ?, ?)",
         [(s.entity_id, s.role, s.article_id, s.published) for s in resolution.sightings],
     )
+
+
+def _moved_mentions(
+    db: Connection, resolution: Resolution, rows: dict[str, tuple[int, tuple[Any, ...]]]
+) -> list[tuple[int | None, int, int]]:
+    """(new entity number or None, article seq, start) of the mentions whose entity is
+    another than the stored one; the mention rows are read in one pass."""
+    seq_of = {str(aid): int(seq) for aid, seq in db.execute("SELECT id, seq FROM articles")}
+    wanted = {
+        (seq_of[aid], start): rows[eid][0]
+        for (aid, start), eid in resolution.links.items()
+        if aid in seq_of
+    }
+    get = wanted.get
+    return [
+        (num, seq, start)
+        for seq, start, entity in db.execute("SELECT article, start, entity FROM mention_rows")
+        if (num := get((seq, start))) != entity
+    ]
 
 
 def entity_rows(
