@@ -35,3 +35,8 @@ def gold() -> dict[str, Any]:
         pytest.skip(f"gold file not found at {GOLD}")
     data: dict[str, Any] = json.loads(GOLD.read_text(encoding="utf-8"))
     return data
+
+
+def sorted_rows(db: Any, *queries: str) -> tuple[list[tuple[object, ...]], ...]:
+    """Each query's rows, sorted: a store's tables compared regardless of row order."""
+    return tuple(sorted(tuple(row) for row in db.execute(sql)) for sql in queries)

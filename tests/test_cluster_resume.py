@@ -19,6 +19,7 @@ from lagebild.ingest import find_pages, read_page
 from lagebild.pipeline import ingest
 from lagebild.store import Store
 from lagebild.store.stories import ClusterInput, StoryDelta
+from tests.conftest import sorted_rows
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -139,13 +140,11 @@ def dated_examples() -> list[Path]:
 
 
 def snapshot(store: Store) -> tuple[list[tuple[object, ...]], ...]:
-    return tuple(
-        sorted(tuple(row) for row in store.db.execute(sql))
-        for sql in (
-            "SELECT id, story, storyline FROM articles",
-            "SELECT * FROM stories",
-            "SELECT * FROM storylines",
-        )
+    return sorted_rows(
+        store.db,
+        "SELECT id, story, storyline FROM articles",
+        "SELECT * FROM stories",
+        "SELECT * FROM storylines",
     )
 
 

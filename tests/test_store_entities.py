@@ -9,19 +9,18 @@ from lagebild.pipeline import ingest
 from lagebild.resolve import resolve
 from lagebild.store import Store
 from lagebild.store import entities as entity_tables
+from tests.conftest import sorted_rows
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def tables(store: Store) -> tuple[list[tuple[object, ...]], ...]:
     """The entity tables by entity id (numbers left out: only the store uses them)."""
-    return tuple(
-        sorted(tuple(row) for row in store.db.execute(sql))
-        for sql in (
-            "SELECT id, name, type, forms, roles, mentions, articles FROM entities",
-            "SELECT article_id, start, entity_id FROM mentions",
-            "SELECT * FROM entity_roles",
-        )
+    return sorted_rows(
+        store.db,
+        "SELECT id, name, type, forms, roles, mentions, articles FROM entities",
+        "SELECT article_id, start, entity_id FROM mentions",
+        "SELECT * FROM entity_roles",
     )
 
 
