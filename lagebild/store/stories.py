@@ -188,6 +188,7 @@ def _write_storyline(db: Connection, line: str) -> None:
             "ORDER BY start IS NULL, start, id",
             (line,),
         )
+        if row["storyline"] == line
     ]
     if not rows:
         return
