@@ -352,3 +352,15 @@ def test_recluster_command_starts_over(tmp_path: Path, examples: list[Path]) -> 
             "SELECT count(*) FROM articles WHERE duplicate_of IS NULL"
         ).fetchone()[0]
     assert done == {"articles": canonical, "stories": len(before[1])}
+
+
+def test_recluster_command_needs_a_store(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from lagebild.cli import main
+
+    missing = tmp_path / "none.sqlite"
+    result = CliRunner().invoke(main, ["recluster", "--db", str(missing)])
+    assert result.exit_code == 3
+    assert f"no store at {missing}" in result.output
+    assert not missing.exists()

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.table import Table
 
 from lagebild.cli.app import main
-from lagebild.cli.common import DB_OPTION, EXIT_REJECTED, console, open_store, print_json
+from lagebild.cli.common import (
+    DB_OPTION,
+    EXIT_REJECTED,
+    EXIT_STORE,
+    console,
+    open_store,
+    print_json,
+)
 from lagebild.errors import Rejected
 from lagebild.extract import extract
 from lagebild.ingest import Candidate, Skipped, find_pages, read_page
@@ -91,6 +99,10 @@ def recluster_cmd(db_path: str, as_json: bool) -> None:
     """
     from lagebild.cluster.run import cluster_store
 
+    if "://" not in db_path and not Path(db_path).is_file():
+        # Opening it for writing would make an empty store: say there is none instead.
+        console(stderr=True).print(f"[red]error:[/red] no store at {db_path}")
+        raise SystemExit(EXIT_STORE)
     store = open_store(db_path)
     try:
         run = cluster_store(store, afresh=True)
