@@ -364,3 +364,21 @@ def test_recluster_command_needs_a_store(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert f"no store at {missing}" in result.output
     assert not missing.exists()
+
+
+def test_state_fingerprint_follows_the_code_and_the_model(tmp_path: Path) -> None:
+    from lagebild.cluster import decision
+
+    model = tmp_path / "join.json"
+    model.write_bytes(decision.MODEL_PATH.read_bytes())
+    one = state.fingerprint(model, embeddings=False)
+    assert one == state.fingerprint(decision.MODEL_PATH, embeddings=False)
+    assert one != state.fingerprint(model, embeddings=True)
+    code = tmp_path / "cluster"
+    shutil.copytree(Path(cluster_run.__file__).parent, code)
+    assert state.fingerprint(model, False, code) == one
+    stories = code / "stories.py"
+    stories.write_text(stories.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert state.fingerprint(model, False, code) != one
+    model.write_bytes(model.read_bytes() + b" ")
+    assert state.fingerprint(model, embeddings=False) != one

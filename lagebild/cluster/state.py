@@ -72,10 +72,22 @@ def loads(data: bytes) -> Any:
         raise StateError(f"unreadable clustering state: {error}") from error
 
 
-def fingerprint(model_path: Path, embeddings: bool) -> str:
+# The modules whose classes and decisions a state holds: a change to any of them (a new
+# field, another rule) makes earlier states unreadable or wrong, so their bytes go into
+# the fingerprint and a changed module means one run afresh, without anyone having to
+# remember to bump STATE_FORMAT.
+_STATE_MODULES = ("features.py", "labels.py", "run.py", "stories.py", "storylines.py")
+
+
+def fingerprint(model_path: Path, embeddings: bool, code: Path | None = None) -> str:
     """What a saved state is valid for: this code, this join model, embeddings on or off.
 
     A state made under another one would mix two clusterings, so it is not read.
+    ``code``: the folder of the cluster modules (this package's by default).
     """
-    digest = hashlib.sha256(model_path.read_bytes()).hexdigest()[:16]
-    return f"{__version__}/{STATE_FORMAT}/{digest}/{'emb' if embeddings else 'plain'}"
+    digest = hashlib.sha256(model_path.read_bytes())
+    here = code or Path(__file__).parent
+    for name in _STATE_MODULES:
+        digest.update((here / name).read_bytes())
+    mode = "emb" if embeddings else "plain"
+    return f"{__version__}/{STATE_FORMAT}/{digest.hexdigest()[:16]}/{mode}"
