@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from lagebild.annotate.entities import NER_LANGUAGES, shared_tagger
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.text import analyse
-from lagebild.cluster.run import cluster_store
+from lagebild.cluster.run import ClusterRun, cluster_store
 from lagebild.dedup import Deduplicator, Signature, dedup_text
 from lagebild.errors import Reason, Rejected
 from lagebild.events import merge_across
@@ -243,18 +243,21 @@ def run_batch_stages(store: Store, summary: Summary) -> None:
     """
     for name, batch_stage in BATCH_STAGES.items():
         started = time.perf_counter()
-        batch_stage(store)
+        ran = batch_stage(store)
         summary.seconds[name] += time.perf_counter() - started
+        if ran is not None:
+            summary.clustering = ran
     store.batch_done()
 
 
-def _cluster(store: Store) -> None:
+def _cluster(store: Store) -> ClusterRun:
     """Stories and storylines: the new articles streamed on by publication date (the
     whole store when it cannot go on; see ``lagebild.cluster.run``)."""
-    cluster_store(store)
+    return cluster_store(store)
 
 
-BatchStage = Callable[[Store], None]
+# A batch stage may say how it ran (the cluster stage: went on, or afresh and why).
+BatchStage = Callable[[Store], ClusterRun | None]
 
 # What runs once per ingest run over the whole store, after the pages are stored, when
 # at least one page was new (or an earlier run was stopped before these finished).
@@ -276,6 +279,7 @@ class Summary:
     rejected: list[Rejected] = field(default_factory=list)
     # Seconds per stage: per-page stages run in this process, and the batch stages.
     seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    clustering: ClusterRun | None = None  # how the cluster stage ran, if it did
 
     @property
     def seen(self) -> int:
@@ -298,6 +302,7 @@ class Summary:
                 for r in self.rejected
             ],
             "skipped": [{"source": s.source, "why": s.why} for s in self.skipped],
+            "clustering": None if self.clustering is None else asdict(self.clustering),
         }
 
 

@@ -382,3 +382,26 @@ def test_state_fingerprint_follows_the_code_and_the_model(tmp_path: Path) -> Non
     assert state.fingerprint(model, False, code) != one
     model.write_bytes(model.read_bytes() + b" ")
     assert state.fingerprint(model, embeddings=False) != one
+
+
+@pytest.mark.usefixtures("keep_state")
+def test_ingest_summary_says_how_the_stories_were_made(
+    tmp_path: Path, examples: list[Path]
+) -> None:
+    from click.testing import CliRunner
+
+    from lagebild.cli import main
+
+    db = tmp_path / "s.sqlite"
+    with Store.open(db) as store:
+        first = ingest([str(p) for p in examples[:4]], store)
+        then = ingest([str(p) for p in examples[4:6]], store)
+    assert first.as_dict()["clustering"] == {
+        "mode": "afresh",
+        "articles": 4,
+        "reason": "no saved state",
+    }
+    assert then.as_dict()["clustering"] == {"mode": "continued", "articles": 2, "reason": ""}
+    result = CliRunner().invoke(main, ["ingest", *map(str, examples[6:8]), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "stories: went on from the last run with 2 new articles" in result.output

@@ -166,6 +166,11 @@ def _print_summary(summary: Summary, where: str) -> None:
         out.print(table)
     for skipped in summary.skipped:
         out.print(f"skipped {skipped.source}: {skipped.why}")
+    ran = summary.clustering
+    if ran is not None and ran.mode == "continued":
+        out.print(f"stories: went on from the last run with {ran.articles} new articles")
+    elif ran is not None:
+        out.print(f"stories: {ran.articles} articles clustered afresh ({ran.reason})")
 
 
 @main.command("extract")
