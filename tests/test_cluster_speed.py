@@ -152,10 +152,20 @@ def stream_rss(
     return peaks
 
 
+def _stream_peaks(checkpoints: tuple[int, ...]) -> dict[int, int]:
+    """:func:`stream_rss` in the process this runs in (a fresh one, see below)."""
+    return stream_rss(build(default_data_dir()), checkpoints)
+
+
 def test_memory_flat_over_100k_articles(items: list[Item]) -> None:
     # The windows fill first: dedup keeps 7 days, stories 10 days, storylines 60 days
-    # (60,000 articles at 1,000 a day); after that nothing may grow.
-    peaks = stream_rss(items, (10_000, 60_000, 100_000))
+    # (60,000 articles at 1,000 a day); after that nothing may grow. Measured in a fresh
+    # process: the peak RSS of this one holds what earlier tests held (a 20,000-article
+    # stream measured 843 MB at every checkpoint), and a high peak would pass any check.
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        peaks = pool.apply(_stream_peaks, ((10_000, 60_000, 100_000),))
     print(f"peak RSS MB: {peaks}")
     assert peaks[100_000] < 1.5 * peaks[10_000]
     assert peaks[100_000] <= 1.05 * peaks[60_000]
