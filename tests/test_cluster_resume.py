@@ -405,3 +405,11 @@ def test_ingest_summary_says_how_the_stories_were_made(
     result = CliRunner().invoke(main, ["ingest", *map(str, examples[6:8]), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "stories: went on from the last run with 2 new articles" in result.output
+
+
+def test_small_store_says_why_it_clustered_afresh(tmp_path: Path, examples: list[Path]) -> None:
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in examples[:3]], store)
+        later = ingest([str(p) for p in examples[3:5]], store)
+    assert later.clustering is not None
+    assert later.clustering.reason == "a store of fewer than 1,000 articles keeps no state"

@@ -200,6 +200,8 @@ def _resume(db: Connection, fingerprint: str) -> tuple[StoreClustering | None, s
     the stories whose articles dedup regrouped; else None and why not."""
     saved = story_tables.read_state(db)
     if saved is None:
+        if 0 < story_tables.clustered_count(db) < STATE_FROM:
+            return None, set(), f"a store of fewer than {STATE_FROM:,} articles keeps no state"
         return None, set(), "no saved state"
     version, data = saved
     if version != fingerprint:
