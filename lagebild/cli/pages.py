@@ -1,4 +1,5 @@
-"""Commands that read pages: ``ingest`` into the store, ``extract`` without one."""
+"""Commands that read pages: ``ingest`` into the store, ``extract`` without one; and
+``recluster``, which makes the stories of the stored pages afresh."""
 
 from __future__ import annotations
 
