@@ -14,12 +14,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lagebild.model import EntityLabel, Mention
-from lagebild.resolve.inflect import DETERMINERS, FUNCTION_WORDS, is_known, strip_genitive
+from lagebild.resolve.inflect import (
+    ADJECTIVE_ENDINGS,
+    DETERMINERS,
+    FUNCTION_WORDS,
+    is_known,
+    strip_genitive,
+)
 from lagebild.resolve.names import GENERATION_SUFFIXES, fold
 from lagebild.resolve.records import Dropped, MentionDoc
 from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
-
-ADJECTIVE_ENDINGS = ("e", "en", "em", "er", "es")
 
 # Characters a tagged span may carry at its edges that belong to no name.
 EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
