@@ -123,8 +123,9 @@ def write_delta(db: Connection, delta: StoryDelta, *, afresh: bool) -> None:
         db.execute("UPDATE articles SET story = ? WHERE story = ?", (new, old))
         db.execute("DELETE FROM stories WHERE id = ?", (old,))
     ids = [record.id for record in delta.stories]
-    lines.update(_lines_of(db, ids))
-    db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in ids])
+    if not afresh:  # after a run afresh the table is empty: no row to look up or replace
+        lines.update(_lines_of(db, ids))
+        db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in ids])
     db.executemany(
         "INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)",
         [_story_values(r) for r in delta.stories],
