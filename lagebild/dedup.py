@@ -403,8 +403,10 @@ class Deduplicator:
             self.groups_[article_id] = [member]
             self.group_of_[article_id] = article_id
             return article_id
-        target = max(groups, key=lambda g: len(self.groups_[g]))
-        for other in groups - {target}:
+        # Ties and the order of the merge go by group id, not by the set's order: that
+        # follows string hashes, which differ from process to process.
+        target = max(sorted(groups), key=lambda g: len(self.groups_[g]))
+        for other in sorted(groups - {target}):
             for moved in self.groups_.pop(other):
                 self.group_of_[moved.article_id] = target
                 self.groups_[target].append(moved)

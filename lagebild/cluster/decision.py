@@ -211,12 +211,9 @@ class JoinModel:
 
     def probability(self, rows: F64) -> F64:
         """Join probability of each row of pair features."""
-        if self.trees is not None:
-            logits = self.trees.log_odds(rows)
-        else:
-            z = (rows - np.asarray(self.mean)) / np.asarray(self.scale)
-            logits = z @ np.asarray(self.coef) + self.intercept
-        out: F64 = 1.0 / (1.0 + np.exp(-logits))
+        if self.trees is None:
+            return logistic(rows, self.mean, self.scale, self.coef, self.intercept)
+        out: F64 = 1.0 / (1.0 + np.exp(-self.trees.log_odds(rows)))
         return out
 
     def to_json(self) -> dict[str, object]:
@@ -254,3 +251,16 @@ class JoinModel:
             None if spec.get("embedding_threshold") is None else float(spec["embedding_threshold"]),
             Trees.from_json(spec["trees"]) if spec.get("trees") else None,
         )
+
+
+def logistic(
+    rows: F64,
+    mean: Sequence[float],
+    scale: Sequence[float],
+    coef: Sequence[float],
+    intercept: float,
+) -> F64:
+    """Probabilities of a logistic regression on standardised features."""
+    z = (rows - np.asarray(mean)) / np.asarray(scale)
+    out: F64 = 1.0 / (1.0 + np.exp(-(z @ np.asarray(coef) + intercept)))
+    return out

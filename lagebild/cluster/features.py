@@ -14,8 +14,10 @@ lemmas come from a bounded memo (news repeats its words).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
+import operator
 import re
 import zlib
 from collections import Counter
@@ -313,6 +315,18 @@ class KeyIndex:
             else:
                 hits.update(found)
         return hits
+
+    def top(self, keys: Iterable[int], k: int) -> list[tuple[str, int]]:
+        """The ``k`` items indexed by most of ``keys``, with how many.
+
+        Ties go by id: the order of the index's sets follows string hashes, which differ
+        from process to process, and a clustering must come out the same in every one.
+        """
+        return heapq.nlargest(k, self.hits(keys).items(), key=_COUNT_THEN_ID)
+
+
+# Rank of an item in the index's hits: most keys first, ties by the larger id.
+_COUNT_THEN_ID = operator.itemgetter(1, 0)
 
 
 def _column(table: I64, times: F64, column: int) -> tuple[I64, F64]:

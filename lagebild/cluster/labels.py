@@ -46,6 +46,11 @@ class Profile:
                 self.start = min(self.start, day) if self.start else day
                 self.end = max(self.end, day) if self.end else day
 
+    def shrink(self, k: int) -> None:
+        """Keep only the ``k`` names seen most (a closed story's label needs no more)."""
+        if len(self.names) > k:
+            self.names = Counter(dict(self.names.most_common(k)))
+
     def _prune(self) -> None:
         if len(self.names) > 2 * MAX_NAMES:
             self.names = Counter(dict(self.names.most_common(MAX_NAMES)))

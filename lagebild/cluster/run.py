@@ -54,6 +54,8 @@ LATE_DAYS = 7
 # a second or two, and the state (document frequencies, open stories and storylines:
 # 1-2 MB at 1,000 articles) would be a large part of a small store.
 STATE_FROM = 1_000
+# Names a story record keeps once its story is closed: those its label shows.
+LABEL_NAMES = 5
 
 
 @dataclass(slots=True)
@@ -124,7 +126,7 @@ class StoreClustering:
                     id=record.store_id,
                     label=profile.label(),
                     headline=profile.headline,
-                    names=profile.key_names(5),
+                    names=profile.key_names(LABEL_NAMES),
                     storyline=self.line_ids_[record.line],
                     start=profile.start,
                     end=profile.end,
@@ -144,10 +146,23 @@ class StoreClustering:
             return oldest_new[:10] >= self.watermark_
 
     def _forget_closed(self) -> None:
-        """Drop the records of stories the clusterer closed, and of storylines no open
-        story or storyline still names (the state stays as small as the windows)."""
+        """Drop the records of stories the clusterer forgot, and of storylines no kept
+        story or open storyline still names (the state stays as small as the windows).
+
+        A closed story the clusterer keeps for follow-ups keeps its record, with the
+        label's names cut to the few a label shows: a follow-up that reopens it goes on
+        under its id, label and span.
+        """
         open_stories = self.clusterer.stories_
-        self.open_ = {sid: rec for sid, rec in self.open_.items() if sid in open_stories}
+        closed = self.clusterer.archive_.stories_
+        kept = {}
+        for sid, rec in self.open_.items():
+            if sid in open_stories:
+                kept[sid] = rec
+            elif sid in closed:
+                rec.profile.shrink(LABEL_NAMES)
+                kept[sid] = rec
+        self.open_ = kept
         lines = self.clusterer.storylines.storylines_
         named = {rec.line for rec in self.open_.values()}
         self.line_ids_ = {

@@ -36,6 +36,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "numpy": frozenset({"dtype", "ndarray"}),
     "numpy._core.numeric": frozenset({"_frombuffer"}),
     "numpy.core.numeric": frozenset({"_frombuffer"}),
+    "lagebild.cluster.archive": frozenset({"Archive", "ClosedStory"}),
     "lagebild.cluster.features": frozenset({"Featurizer", "KeyIndex"}),
     "lagebild.cluster.labels": frozenset({"Profile"}),
     "lagebild.cluster.stories": frozenset({"StoryClusterer", "_Story"}),
@@ -76,16 +77,20 @@ def loads(data: bytes) -> Any:
 # field, another rule) makes earlier states unreadable or wrong, so their bytes go into
 # the fingerprint and a changed module means one run afresh, without anyone having to
 # remember to bump STATE_FORMAT.
-_STATE_MODULES = ("features.py", "labels.py", "run.py", "stories.py", "storylines.py")
+_STATE_MODULES = ("archive.py", "features.py", "labels.py", "run.py", "stories.py", "storylines.py")
 
 
 def fingerprint(model_path: Path, embeddings: bool, code: Path | None = None) -> str:
-    """What a saved state is valid for: this code, this join model, embeddings on or off.
+    """What a saved state is valid for: this code, this join model (and the reopen model
+    beside it, ``reopen.json``, when there is one), embeddings on or off.
 
     A state made under another one would mix two clusterings, so it is not read.
     ``code``: the folder of the cluster modules (this package's by default).
     """
     digest = hashlib.sha256(model_path.read_bytes())
+    reopen = model_path.with_name("reopen.json")
+    if reopen.is_file():
+        digest.update(reopen.read_bytes())
     here = code or Path(__file__).parent
     for name in _STATE_MODULES:
         digest.update((here / name).read_bytes())

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from lagebild.cluster.archive import Archive, ClosedStory, ReopenModel, reopen_features
 from lagebild.cluster.decision import JoinModel, pair_features
 from lagebild.cluster.features import PARTS, Featurizer, KeyIndex, Parts, Vector, cosine_to
 from lagebild.cluster.labels import Profile
@@ -126,9 +127,16 @@ class StoryClusterer:
             for those without) if None.
         merge_threshold: probability for a second story at or above which the two
             merge (they have converged on one event); the model's own if None.
-        window_days: stories not updated for this many days are closed and forgotten.
+        window_days: stories not updated for this many days are closed (kept in brief in
+            the archive, where a follow-up can reopen them).
         max_stories: open stories kept at most (the least recently updated go first).
         storylines: the storyline linker; one with default settings when None.
+        reopen: the model that decides whether an article reopens a closed story; the
+            shipped one (``models/stories-de/reopen.json``) if None.
+        reopen_threshold: reopen probability at or above which it does; the model's own
+            if None.
+        archive: the closed stories kept for follow-ups; one of 365 days and 30,000
+            stories when None (``Archive(max_stories=0)`` keeps none).
     """
 
     def __init__(
@@ -139,8 +147,17 @@ class StoryClusterer:
         window_days: int = 10,
         max_stories: int = 20_000,
         storylines: StorylineLinker | None = None,
+        reopen: ReopenModel | None = None,
+        reopen_threshold: float | None = None,
+        archive: Archive | None = None,
     ) -> None:
         self.model = model or JoinModel.load()
+        self.reopen_model = reopen or ReopenModel.load()
+        self.reopen_threshold = (
+            reopen_threshold
+            if reopen_threshold is not None
+            else (self.reopen_model.threshold if self.reopen_model else 1.0)
+        )
         self.threshold = self.model.threshold if threshold is None else threshold
         # An article with an embedding: the model's threshold for those, unless one given.
         own = self.model.embedding_threshold
@@ -157,6 +174,7 @@ class StoryClusterer:
         self.window_days = window_days
         self.max_stories = max_stories
         self.storylines = storylines or StorylineLinker()
+        self.archive_ = archive if archive is not None else Archive()
         self.featurizer_ = Featurizer()
         self.stories_: OrderedDict[str, _Story] = OrderedDict()
         self.index_ = KeyIndex()
@@ -164,13 +182,15 @@ class StoryClusterer:
         self.today_: int | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        # The join model is read from the package, not saved with the state (the state's
-        # fingerprint names the model it was made with).
-        return {key: value for key, value in self.__dict__.items() if key != "model"}
+        # The models are read from the package, not saved with the state (the state's
+        # fingerprint names the models it was made with).
+        skip = ("model", "reopen_model")
+        return {key: value for key, value in self.__dict__.items() if key not in skip}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self.model = JoinModel.load()
+        self.reopen_model = ReopenModel.load()
 
     # -- the online step ----------------------------------------------------
 
@@ -194,19 +214,66 @@ class StoryClusterer:
         arrival = self.arrive(article_id, title, text, published, lang, entities, embedding, lemmas)
         candidates = self.candidates(arrival)
         if not candidates:
-            return self.place(arrival, None, 0.0)
+            return self.reopen_or_start(arrival, 0.0)
         rows = np.array([self.pair_features(s, arrival) for s in candidates], dtype=np.float64)
         probs = self.model.probability(rows)
         best = int(np.argmax(probs))
         score = float(probs[best])
         threshold = self.threshold if arrival.embedding is None else self.embedding_threshold
         if score < threshold:
-            return self.place(arrival, None, score)
+            return self.reopen_or_start(arrival, score)
         merged = self.converged(
             candidates[best],
             [candidates[i] for i in np.flatnonzero(probs >= self.merge_threshold).tolist()],
         )
         return self.place(arrival, candidates[best], score, merged)
+
+    def reopen_or_start(self, arrival: Arrival, score: float) -> StoryDecision:
+        """An article that joins no open story: it reopens the closed story it most
+        likely follows up, if the reopen model is sure enough, or starts a story."""
+        if self.reopen_model is not None:
+            found = self.closed_candidates(arrival)
+            if found:
+                rows = np.array([row for _, row in found], dtype=np.float64)
+                probs = self.reopen_model.probability(rows)
+                best = int(np.argmax(probs))
+                if probs[best] >= self.reopen_threshold:
+                    story = self.reopen(found[best][0].id)
+                    return self.place(arrival, story, float(probs[best]))
+        return self.place(arrival, None, score)
+
+    def closed_candidates(self, arrival: Arrival) -> list[tuple[ClosedStory, list[float]]]:
+        """Closed stories the article may follow up, with their reopen features."""
+        return [
+            (closed, reopen_features(closed, arrival.parts, shared, arrival.day))
+            for closed, shared in self.archive_.candidates(arrival.parts, arrival.day)
+        ]
+
+    def reopen(self, story_id: str) -> _Story:
+        """Bring a closed story back into the window, with the terms the archive kept."""
+        closed = self.archive_.take(story_id)
+        centroids = {name: closed.vector(name) for name in PARTS}
+        story = _Story(
+            id=closed.id,
+            storyline=closed.storyline,
+            centroids=centroids,
+            norms2={name: sum(w * w for w in v.values()) for name, v in centroids.items()},
+            embedding=None,
+            languages=set(),
+            last_day=closed.last_day,
+            first_day=closed.first_day,
+            size=closed.size,
+        )
+        member: Vector = {}
+        for name in MEMBER_PARTS:
+            member.update(centroids[name])
+        norm = math.sqrt(sum(w * w for w in member.values()))
+        story.members.append({k: w / norm for k, w in member.items()} if norm else member)
+        for key in (*centroids["title"], *centroids["names"]):
+            story.keys.add(key)
+            self.index_.insert(key, story.id)
+        self.stories_[story.id] = story
+        return story
 
     def converged(self, story: _Story, others: list[_Story]) -> list[_Story]:
         """Those of ``others`` alike enough to ``story`` to merge with it.
@@ -250,8 +317,8 @@ class StoryClusterer:
     def candidates(self, arrival: Arrival) -> list[_Story]:
         """The open stories sharing most key terms with the article (at most CANDIDATES),
         and at least MIN_HITS of them."""
-        hits = self.index_.hits(arrival.parts.keys)
-        return [self.stories_[s] for s, n in hits.most_common(CANDIDATES) if n >= MIN_HITS]
+        top = self.index_.top(arrival.parts.keys, CANDIDATES)
+        return [self.stories_[s] for s, n in top if n >= MIN_HITS]
 
     def pair_features(self, story: _Story, arrival: Arrival) -> list[float]:
         """The join model's features for this article and this story."""
@@ -431,6 +498,14 @@ class StoryClusterer:
             if not stale and len(self.stories_) <= self.max_stories:
                 return
             self._drop(oldest)
+            self.archive_.keep(
+                oldest.id,
+                oldest.storyline,
+                oldest.first_day,
+                oldest.last_day,
+                oldest.size,
+                oldest.centroids,
+            )
 
 
 def _day(published: str | None) -> int | None:

@@ -132,10 +132,9 @@ class StorylineLinker:
         """The storyline for a new story with these (unit) lemma and entity vectors."""
         self._forget(day)
         keys = _keys(lemmas, entities)
-        hits = self.index_.hits(keys)
         best: tuple[float, _Storyline] | None = None
         query = (_arrays(lemmas), _arrays(entities))
-        for found, _ in hits.most_common(CANDIDATES):
+        for found, _ in self.index_.top(keys, CANDIDATES):
             line = self.storylines_[found]
             score = self._similarity(line, *query)
             if score >= self.threshold and (best is None or score > best[0]):

@@ -45,12 +45,18 @@ Embedder = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 # -- metrics --------------------------------------------------------------------
 
 
-def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
-    """Pair-counting precision, recall, F1 (as Miranda et al. 2018 and Priberam's scorer)."""
+def pair_counts(gold: dict[str, str], predicted: dict[str, str]) -> tuple[int, int, int]:
+    """Pairs of articles in one story in both, in the prediction, in the gold."""
     joint = Counter((gold[i], predicted[i]) for i in gold)
     same_both = sum(n * (n - 1) // 2 for n in joint.values())
     same_pred = sum(n * (n - 1) // 2 for n in Counter(predicted[i] for i in gold).values())
     same_gold = sum(n * (n - 1) // 2 for n in Counter(gold.values()).values())
+    return same_both, same_pred, same_gold
+
+
+def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Pair-counting precision, recall, F1 (as Miranda et al. 2018 and Priberam's scorer)."""
+    same_both, same_pred, same_gold = pair_counts(gold, predicted)
     return _prf(
         same_both / same_pred if same_pred else 1.0, same_both / same_gold if same_gold else 1.0
     )

@@ -49,7 +49,7 @@ import numpy.typing as npt
 
 from lagebild.cluster import StoryClusterer, embedding_text
 from lagebild.cluster.decision import FEATURES, MODEL_PATH, JoinModel, Trees
-from lagebild.cluster.stories import Arrival
+from lagebild.cluster.stories import Arrival, StoryDecision
 from lagebild.eval.benchdata import default_data_dir
 from lagebild.eval.clusters import (
     arrival_order,
@@ -137,32 +137,54 @@ def own_rows(
     articles is the article's label.
     """
     clusterer = StoryClusterer(model=model)
-    labels_of: dict[str, Counter[str]] = {}  # clusterer story id -> its gold labels
+    majority = Majority()
     rows: list[list[float]] = []
     labels: list[int] = []
     for record, arrival in arrivals(clusterer, records, vectors):
         label = str(record["label"])
         candidates = clusterer.candidates(arrival)
-        story = None
-        score_ = 0.0
-        merged: list[Any] = []
-        if candidates:
-            features = [clusterer.pair_features(c, arrival) for c in candidates]
-            for candidate, row in zip(candidates, features, strict=True):
-                rows.append(row)
-                labels.append(int(labels_of[candidate.id].most_common(1)[0][0] == label))
-            probs = model.probability(np.array(features, dtype=np.float64))
-            best = int(np.argmax(probs))
-            if probs[best] >= model.threshold:
-                story, score_ = candidates[best], float(probs[best])
-                likely = np.flatnonzero(probs >= model.merge_threshold).tolist()
-                merged = clusterer.converged(story, [candidates[j] for j in likely])
-        decision = clusterer.place(arrival, story, score_, merged)
-        counts = labels_of.setdefault(decision.story, Counter())
-        for other in decision.merged:
-            counts.update(labels_of.pop(other, Counter()))
-        counts[label] += 1
+        features = [clusterer.pair_features(c, arrival) for c in candidates]
+        rows.extend(features)
+        labels.extend(majority.says(c.id, label) for c in candidates)
+        decision = clusterer.place(arrival, *best_join(clusterer, candidates, features))
+        majority.add(decision, label)
     return rows, labels
+
+
+class Majority:
+    """The gold labels of the articles in each of a clusterer's stories, as the stories
+    grow and merge: a story is taken to be the gold story most of its articles are in."""
+
+    def __init__(self) -> None:
+        self.labels_: dict[str, Counter[str]] = {}
+
+    def says(self, story_id: str, label: str) -> int:
+        """1 if most of the story's articles have this gold label, else 0."""
+        return int(self.labels_[story_id].most_common(1)[0][0] == label)
+
+    def add(self, decision: StoryDecision, label: str) -> None:
+        """Count an article placed by ``decision``; merged stories' counts go with it."""
+        counts = self.labels_.setdefault(decision.story, Counter())
+        for other in decision.merged:
+            counts.update(self.labels_.pop(other, Counter()))
+        counts[label] += 1
+
+
+def best_join(
+    clusterer: StoryClusterer, candidates: list[Any], features: list[list[float]]
+) -> tuple[Any, float, list[Any]]:
+    """The story the clusterer's join model puts the article in (None for a new one),
+    its probability, and the candidates that merge with it: the clusterer's online
+    decision, taken apart so that a trainer can look at the rows it decides on."""
+    if not candidates:
+        return None, 0.0, []
+    probs = clusterer.model.probability(np.array(features, dtype=np.float64))
+    best = int(np.argmax(probs))
+    if probs[best] < clusterer.threshold:
+        return None, 0.0, []
+    story = candidates[best]
+    likely = np.flatnonzero(probs >= clusterer.merge_threshold).tolist()
+    return story, float(probs[best]), clusterer.converged(story, [candidates[j] for j in likely])
 
 
 def fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], weights: Any) -> JoinModel:
