@@ -16,11 +16,12 @@ import pytest
 from lagebild.cluster import StoryClusterer, state
 from lagebild.cluster.archive import (
     ARCHIVE_HITS,
+    ARCHIVE_TERMS,
     FEATURES,
     Archive,
     ReopenModel,
 )
-from lagebild.cluster.features import Featurizer
+from lagebild.cluster.features import Featurizer, Parts
 from lagebild.cluster.run import StoreClustering
 from lagebild.store.stories import ClusterInput
 from tests.test_cluster_resume import final_stories
@@ -120,6 +121,20 @@ def test_archive_keeps_at_most_its_stories_and_unindexes_the_dropped() -> None:
     assert list(archive.stories_) == ["S2"]
     assert archive.take("S2").id == "S2"
     assert len(archive) == 0 and len(archive.index_) == 0
+
+
+def test_a_closed_story_is_found_by_its_lighter_names_too() -> None:
+    # An arrest report names the suspect, whom the shooting's reports named less often
+    # than the victim and the town: the story must be found by all the names it keeps.
+    archive = Archive()
+    kept = ARCHIVE_TERMS["names"]
+    names = {1000 + i: 1.0 - i / 20 for i in range(kept)}  # 1000 heaviest
+    archive.keep("S1", "L1", 1, 1, 4, {"names": names})
+    lightest = [1000 + kept - 1, 1000 + kept - 2]
+    follow_up = Parts(title={}, lemmas={}, entities={}, names=dict.fromkeys(lightest, 0.7))
+    assert [(c.id, shared) for c, shared in archive.candidates(follow_up, 30)] == [("S1", 2)]
+    one = Parts(title={}, lemmas={}, entities={}, names={lightest[0]: 0.7, 1: 0.7})
+    assert archive.candidates(one, 30) == []
 
 
 def test_archive_skips_a_story_without_names_to_be_found_by() -> None:

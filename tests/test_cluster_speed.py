@@ -169,3 +169,35 @@ def test_memory_flat_over_100k_articles(items: list[Item]) -> None:
     print(f"peak RSS MB: {peaks}")
     assert peaks[100_000] < 1.5 * peaks[10_000]
     assert peaks[100_000] <= 1.05 * peaks[60_000]
+
+
+def test_a_full_archive_stays_small_in_memory_and_in_the_state() -> None:
+    # The archive of closed stories is the one part of the state that fills over months
+    # rather than days: at its cap it must not dominate the clusterer's memory or the
+    # state saved after every run. Terms are random ids (no two stories share a name:
+    # the index at its largest).
+    import pickle
+    import tracemalloc
+
+    from lagebild.cluster.archive import ARCHIVE_TERMS, Archive
+
+    rng = random.Random(0)
+    archive = Archive()
+    tracemalloc.start()
+    for i in range(archive.max_stories):
+        centroids = {
+            part: {rng.randrange(1 << 40): rng.random() for _ in range(3 * k)}
+            for part, k in ARCHIVE_TERMS.items()
+        }
+        archive.keep(f"S{i}", "L1", i // 300, i // 300, 3, centroids)
+    held = tracemalloc.get_traced_memory()[0] / 2**20
+    tracemalloc.stop()
+    start = time.process_time()
+    saved = pickle.dumps(archive, protocol=pickle.HIGHEST_PROTOCOL)
+    dump = time.process_time() - start
+    print(
+        f"full archive ({len(archive):,} stories): {held:.0f} MB held, "
+        f"{len(saved) / 2**20:.1f} MB saved in {dump:.2f} s"
+    )
+    assert len(archive) == archive.max_stories
+    assert held < 100 and len(saved) < 40 * 2**20

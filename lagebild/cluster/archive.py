@@ -63,31 +63,49 @@ FEATURES = (
 
 @dataclass(slots=True)
 class ClosedStory:
-    """What is kept of a closed story: ids, span, size and its heaviest terms."""
+    """What is kept of a closed story: ids, span, size and its heaviest terms.
+
+    The terms of all parts are two byte strings (int64 ids, float32 weights, the parts
+    in :data:`ARCHIVE_TERMS` order, ``bounds`` where each part ends): a full archive
+    is pickled with the clusterer's state after every run, and ten small NumPy arrays
+    a story made that take 3.7 s for 30,000 stories, bytes 0.04 s.
+    """
 
     id: str
     storyline: str
     first_day: int | None
     last_day: int | None
     size: int
-    terms: dict[str, tuple[I64, F32]]
+    ids: bytes
+    weights: bytes
+    bounds: tuple[int, ...]
     keys: tuple[int, ...]
+
+    def terms(self, part: str) -> tuple[list[int], list[float]]:
+        """The kept term ids and (unit-length) weights of one part."""
+        i = _PART_ORDER.get(part)
+        if i is None:
+            return [], []
+        start, end = (self.bounds[i - 1] if i else 0), self.bounds[i]
+        ids = np.frombuffer(self.ids, dtype=np.int64)[start:end]
+        weights = np.frombuffer(self.weights, dtype=np.float32)[start:end]
+        return ids.tolist(), weights.tolist()
 
     def cosine(self, part: str, vector: Vector) -> float:
         """Cosine of a unit vector with the story's (unit) terms of one part."""
-        ids, weights = self.terms.get(part, (_NO_IDS, _NO_WEIGHTS))
-        if not vector or not ids.size:
+        if not vector:
             return 0.0
         get = vector.get
-        pairs = zip(ids.tolist(), weights.tolist(), strict=True)
-        return float(sum(get(k, 0.0) * w for k, w in pairs))
+        ids, weights = self.terms(part)
+        return float(sum(get(k, 0.0) * w for k, w in zip(ids, weights, strict=True)))
 
     def vector(self, part: str) -> Vector:
         """The kept terms of one part as a sparse vector."""
-        ids, weights = self.terms.get(part, (_NO_IDS, _NO_WEIGHTS))
-        return dict(zip(ids.tolist(), weights.tolist(), strict=True))
+        ids, weights = self.terms(part)
+        return dict(zip(ids, weights, strict=True))
 
 
+_PART_ORDER = {part: i for i, part in enumerate(ARCHIVE_TERMS)}
 _NO_IDS: I64 = np.empty(0, dtype=np.int64)
 _NO_WEIGHTS: F32 = np.empty(0, dtype=np.float32)
 
@@ -123,13 +141,23 @@ class Archive:
         """Keep a story that leaves the window (nothing when it has no names to be found by)."""
         if self.max_stories == 0:
             return
-        terms = {part: _heaviest(centroids.get(part, {}), k) for part, k in ARCHIVE_TERMS.items()}
-        names_ids, names_weights = terms["names"]
+        terms = [_heaviest(centroids.get(part, {}), k) for part, k in ARCHIVE_TERMS.items()]
+        names_ids, names_weights = terms[_PART_ORDER["names"]]
         if names_ids.size < ARCHIVE_HITS:
             return
         order = np.argsort(-names_weights, kind="stable")[:NAME_KEYS]
         keys = tuple(names_ids[order].tolist())
-        closed = ClosedStory(story_id, storyline, first_day, last_day, size, terms, keys)
+        closed = ClosedStory(
+            story_id,
+            storyline,
+            first_day,
+            last_day,
+            size,
+            np.concatenate([ids for ids, _ in terms]).tobytes(),
+            np.concatenate([weights for _, weights in terms]).tobytes(),
+            tuple(np.cumsum([ids.size for ids, _ in terms]).tolist()),
+            keys,
+        )
         self.stories_[story_id] = closed
         self.stories_.move_to_end(story_id)
         for key in keys:
