@@ -250,7 +250,14 @@ class StoryClusterer:
         ]
 
     def reopen(self, story_id: str) -> _Story:
-        """Bring a closed story back into the window, with the terms the archive kept."""
+        """Bring a closed story back into the window, with the terms the archive kept.
+
+        The kept terms weigh as one report beside each new one. Weighed less, the
+        follow-up's own reports would join it more easily (the German tune part's
+        Discovery launch and flight reports); on the tune parts half weight changed
+        nothing (gva 0.824), a quarter cost gva 0.003 and none (the story starting over
+        from its follow-up) 0.041 while the German part gained 0.245 (pairwise F1).
+        """
         closed = self.archive_.take(story_id)
         centroids = {name: closed.vector(name) for name in PARTS}
         story = _Story(
