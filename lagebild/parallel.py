@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from lagebild.annotate.entities import shared_tagger
@@ -174,8 +174,10 @@ def ingest_parallel(
     workers: int,
     *,
     on_page: Callable[[str], None] | None = None,
+    skip_stages: Collection[str] = (),
 ) -> Summary:
-    """Store every page under ``paths`` using ``workers`` processes; see the module doc."""
+    """Store every page under ``paths`` using ``workers`` processes; see the module doc
+    (``skip_stages``: see :func:`lagebild.pipeline.run_batch_stages`)."""
     summary = Summary()
     run = Run(store)
     window = IN_FLIGHT_PER_WORKER * workers
@@ -229,5 +231,5 @@ def ingest_parallel(
             after_annotate()
     summary.seconds.update(run.seconds)
     if summary.stored or store.batch_pending():
-        run_batch_stages(store, summary)
+        run_batch_stages(store, summary, skip_stages)
     return summary

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -235,13 +235,17 @@ def run_stage(name: str, stage: Stage, run: Run, work: Work) -> None:
         run.seconds[name] += time.perf_counter() - started
 
 
-def run_batch_stages(store: Store, summary: Summary) -> None:
+def run_batch_stages(store: Store, summary: Summary, skip: Collection[str] = ()) -> None:
     """The stages over the whole store, timed into the summary's per-stage seconds.
 
     The store remembers that they are due from the moment a page is stored until they
     have all finished, so a run killed in between is completed by the next one.
+    ``skip`` names stages not to run (a trainer ingests pages for their entities with
+    a model of other features than the shipped one, which the cluster stage would load).
     """
     for name, batch_stage in BATCH_STAGES.items():
+        if name in skip:
+            continue
         started = time.perf_counter()
         ran = batch_stage(store)
         summary.seconds[name] += time.perf_counter() - started
@@ -312,16 +316,18 @@ def ingest(
     *,
     on_page: Callable[[str], None] | None = None,
     workers: int = 1,
+    skip_stages: Collection[str] = (),
 ) -> Summary:
     """Store every page under ``paths``; one bad page never stops the batch.
 
     With ``workers`` > 1, reading, extraction and annotation run in that many worker
-    processes (``lagebild.parallel``); the result is the same.
+    processes (``lagebild.parallel``); the result is the same. ``skip_stages``: stages
+    over the whole store not to run (see :func:`run_batch_stages`).
     """
     if workers > 1:
         from lagebild.parallel import ingest_parallel
 
-        return ingest_parallel(paths, store, workers, on_page=on_page)
+        return ingest_parallel(paths, store, workers, on_page=on_page, skip_stages=skip_stages)
     summary = Summary()
     run = Run(store)
     for item in find_pages(paths):
@@ -337,7 +343,7 @@ def ingest(
             on_page(item.source)
     summary.seconds.update(run.seconds)
     if summary.stored or store.batch_pending():
-        run_batch_stages(store, summary)
+        run_batch_stages(store, summary, skip_stages)
     return summary
 
 

@@ -219,6 +219,26 @@ def test_pipeline_clusters_the_seeds_into_their_stories_and_one_storyline(
     assert {"id", "label", "articles"} <= set(exported["stories"][0])
 
 
+def test_pipeline_can_leave_out_a_stage_over_the_store(
+    tmp_path: Path, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A trainer ingests the examples for their entities while it fits a join model of
+    # other features than the shipped one: the cluster stage must not load that model.
+    from lagebild.cluster import decision
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the cluster stage ran")
+
+    monkeypatch.setattr(decision.JoinModel, "load", refuse)
+    store = Store.open(tmp_path / "s.sqlite")
+    ingest([str(seeds_dir)], store, skip_stages=("cluster",))
+    assert store.entity("Witkoffs") is not None
+    assert {a.story for a in store.articles()} == {None}
+    assert store.cluster_inputs()
+    with pytest.raises(AssertionError, match="cluster stage ran"):
+        ingest([str(seeds_dir)], Store.open(tmp_path / "t.sqlite"))
+
+
 def _snapshot(store: Store) -> dict[str, Any]:
     """What a run leaves in the store, without ingest times."""
     db = store.db
