@@ -241,7 +241,8 @@ def run_batch_stages(store: Store, summary: Summary, skip: Collection[str] = ())
     The store remembers that they are due from the moment a page is stored until they
     have all finished, so a run killed in between is completed by the next one.
     ``skip`` names stages not to run (a trainer ingests pages for their entities with
-    a model of other features than the shipped one, which the cluster stage would load).
+    a model of other features than the shipped one, which the cluster stage would load);
+    they stay due, so the next run without ``skip`` runs them.
     """
     for name, batch_stage in BATCH_STAGES.items():
         if name in skip:
@@ -251,7 +252,8 @@ def run_batch_stages(store: Store, summary: Summary, skip: Collection[str] = ())
         summary.seconds[name] += time.perf_counter() - started
         if ran is not None:
             summary.clustering = ran
-    store.batch_done()
+    if not skip:
+        store.batch_done()
 
 
 def _cluster(store: Store) -> ClusterRun:
