@@ -227,7 +227,7 @@ class ReopenModel:
         if {len(self.coef), len(self.mean), len(self.scale)} != {len(FEATURES)}:
             raise ValueError(
                 f"reopen model needs {len(FEATURES)} coefficients: retrain with "
-                "lagebild/train/stories.py"
+                "lagebild/train/reopen.py"
             )
 
     def probability(self, rows: F64) -> F64:
@@ -251,7 +251,7 @@ class ReopenModel:
         if tuple(spec["features"]) != FEATURES:
             raise ValueError(
                 f"reopen model features {spec['features']} differ from {list(FEATURES)}: "
-                "retrain with lagebild/train/stories.py"
+                "retrain with lagebild/train/reopen.py"
             )
         return cls(
             tuple(float(c) for c in spec["coef"]),

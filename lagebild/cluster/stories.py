@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -213,20 +214,31 @@ class StoryClusterer:
         """
         arrival = self.arrive(article_id, title, text, published, lang, entities, embedding, lemmas)
         candidates = self.candidates(arrival)
+        rows = [self.pair_features(s, arrival) for s in candidates]
+        story, score, merged = self.join(arrival, candidates, rows)
+        if story is None:
+            return self.reopen_or_start(arrival, score)
+        return self.place(arrival, story, score, merged)
+
+    def join(
+        self, arrival: Arrival, candidates: list[_Story], rows: list[list[float]]
+    ) -> tuple[_Story | None, float, list[_Story]]:
+        """The open story the article joins (None: none), the best join probability,
+        and the candidates that merge with it; ``rows`` are the candidates' pair features
+        (a trainer looks at them too)."""
         if not candidates:
-            return self.reopen_or_start(arrival, 0.0)
-        rows = np.array([self.pair_features(s, arrival) for s in candidates], dtype=np.float64)
-        probs = self.model.probability(rows)
+            return None, 0.0, []
+        probs = self.model.probability(np.array(rows, dtype=np.float64))
         best = int(np.argmax(probs))
         score = float(probs[best])
         threshold = self.threshold if arrival.embedding is None else self.embedding_threshold
         if score < threshold:
-            return self.reopen_or_start(arrival, score)
+            return None, score, []
         merged = self.converged(
             candidates[best],
             [candidates[i] for i in np.flatnonzero(probs >= self.merge_threshold).tolist()],
         )
-        return self.place(arrival, candidates[best], score, merged)
+        return candidates[best], score, merged
 
     def reopen_or_start(self, arrival: Arrival, score: float) -> StoryDecision:
         """An article that joins no open story: it reopens the closed story it most
@@ -271,11 +283,7 @@ class StoryClusterer:
             first_day=closed.first_day,
             size=closed.size,
         )
-        member: Vector = {}
-        for name in MEMBER_PARTS:
-            member.update(centroids[name])
-        norm = math.sqrt(sum(w * w for w in member.values()))
-        story.members.append({k: w / norm for k, w in member.items()} if norm else member)
+        story.members.append(_joined(centroids.__getitem__))
         for key in (*centroids["title"], *centroids["names"]):
             story.keys.add(key)
             self.index_.insert(key, story.id)
@@ -318,7 +326,7 @@ class StoryClusterer:
         lang = (lang or "de")[:2].lower()
         parts = self.featurizer_.parts(title, text, lang, entities, lemmas)
         vec = None if embedding is None else np.asarray(embedding, dtype=np.float32)
-        member = _joined(parts)
+        member = _joined(parts.part)
         return Arrival(article_id, title, parts, vec, lang, day, list(entities or []), member)
 
     def candidates(self, arrival: Arrival) -> list[_Story]:
@@ -533,11 +541,12 @@ def _centroid_cosine(one: _Story, two: _Story, part: str) -> float:
     return _dot(one.centroids[part], two.centroids[part]) / math.sqrt(norms)
 
 
-def _joined(parts: Parts) -> Vector:
-    """The MEMBER_PARTS of an article as one unit vector (feature ids are per part)."""
+def _joined(part: Callable[[str], Vector]) -> Vector:
+    """The MEMBER_PARTS of an article (or of a story's kept terms) as one unit vector
+    (feature ids are per part)."""
     joined: Vector = {}
     for name in MEMBER_PARTS:
-        joined.update(parts.part(name))
+        joined.update(part(name))
     norm = math.sqrt(sum(w * w for w in joined.values()))
     return {k: w / norm for k, w in joined.items()} if norm > 0.0 else joined
 

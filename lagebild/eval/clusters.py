@@ -56,9 +56,17 @@ def pair_counts(gold: dict[str, str], predicted: dict[str, str]) -> tuple[int, i
 
 def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
     """Pair-counting precision, recall, F1 (as Miranda et al. 2018 and Priberam's scorer)."""
-    same_both, same_pred, same_gold = pair_counts(gold, predicted)
+    return pair_scores(pair_counts(gold, predicted))
+
+
+def pair_scores(counts: tuple[int, int, int], digits: int | None = 4) -> dict[str, float]:
+    """Precision, recall, F1 from :func:`pair_counts` (of one set, or of several added
+    up), rounded to ``digits`` (None: not rounded)."""
+    same_both, same_pred, same_gold = counts
     return _prf(
-        same_both / same_pred if same_pred else 1.0, same_both / same_gold if same_gold else 1.0
+        same_both / same_pred if same_pred else 1.0,
+        same_both / same_gold if same_gold else 1.0,
+        digits,
     )
 
 
@@ -72,9 +80,15 @@ def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
     return _prf(precision, recall)
 
 
-def _prf(precision: float, recall: float) -> dict[str, float]:
+def _prf(precision: float, recall: float, digits: int | None = 4) -> dict[str, float]:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    if digits is None:
+        return {"precision": precision, "recall": recall, "f1": f1}
+    return {
+        "precision": round(precision, digits),
+        "recall": round(recall, digits),
+        "f1": round(f1, digits),
+    }
 
 
 # -- streaming ------------------------------------------------------------------

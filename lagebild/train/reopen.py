@@ -8,15 +8,16 @@ closed story it shares names with is a training pair, labelled 1 when the most f
 gold label among that story's articles is the article's. A logistic regression (L2,
 standardised features, coefficients of fixed sign: :data:`SIGNS`) is fitted on the
 pairs, each pair weighing the same: nearly all of them come from gva_incidents, and
-weighing the German tune part's 22 pairs (one positive) as much as its 370 fitted the
-noise of one pair.
+weighing the German tune part's few pairs (one positive) as much as gva's fitted the
+noise of one pair (``reopen-training.json`` has the pairs of each set).
 
 The threshold is then chosen by clustering the tune parts with reopening on: the one with
 the best pairwise F1 of all their pairs pooled, under the same seed and example checks as
 the join threshold (four seed stories in one storyline). Pooled, not the mean of the
 sets' F1 as for the join threshold: only sets with follow-ups weeks apart have pairs
-here (gva_incidents 370, the German tune part 22, the others none or one), and in the
-mean one of the German part's 10 same-story pairs outweighs a hundred of gva's. The
+here (nearly all of them gva_incidents', some the German tune part's, the others none or
+one), and in the mean one of the German part's 10 same-story pairs outweighs a hundred
+of gva's. The
 German labelling rules also count some follow-ups (a charge and the case dropped five
 weeks later) as stories of their own, where gva counts every report on an incident as
 one; the report lists the mean too. The check parts are scored once, after.
@@ -32,6 +33,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,7 @@ from lagebild.eval.clusters import (
     example_checks,
     example_records,
     pair_counts,
+    pair_scores,
     score,
     seed_records,
     stream,
@@ -55,7 +58,6 @@ from lagebild.train.stories import (
     SEED,
     Majority,
     arrivals,
-    best_join,
     training_sets,
 )
 
@@ -74,7 +76,7 @@ def reopen_rows(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[
         label = str(record["label"])
         candidates = clusterer.candidates(arrival)
         features = [clusterer.pair_features(c, arrival) for c in candidates]
-        story, score, merged = best_join(clusterer, candidates, features)
+        story, score, merged = clusterer.join(arrival, candidates, features)
         if story is None:
             for closed, row in clusterer.closed_candidates(arrival):
                 rows.append(row)
@@ -110,7 +112,7 @@ def fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64]) -> ReopenM
     scale = rows.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = (rows - mean) / scale
-    used = [i for i, name in enumerate(FEATURES) if scale[i] > 1e-9 or SIGNS[name] == 0]
+    used = list(range(len(FEATURES)))
     while True:
         lr = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
         lr.fit(z[:, used], labels)
@@ -149,11 +151,7 @@ def figures(sets: dict[str, list[dict[str, Any]]], model: ReopenModel) -> dict[s
             "pairwise": result["pairwise"],
             "bcubed": result["bcubed"],
         }
-    both, predicted_pairs, gold_pairs = pooled
-    precision = both / predicted_pairs if predicted_pairs else 1.0
-    recall = both / gold_pairs if gold_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    out["pooled"] = {"precision": precision, "recall": recall, "f1": f1}
+    out["pooled"] = pair_scores((pooled[0], pooled[1], pooled[2]), digits=None)
     return out
 
 
@@ -186,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = seed_records(data_dir, entities=True)
     best: tuple[float, float] | None = None
     for threshold in THRESHOLDS:
-        candidate = ReopenModel(model.coef, model.intercept, model.mean, model.scale, threshold)
+        candidate = replace(model, threshold=threshold)
         found = figures(sets, candidate)
         checks = example_checks(partial(StoryClusterer, reopen=candidate), examples, seeds)
         pooled_f1 = _pooled_f1(found)
@@ -202,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             best = (pooled_f1, threshold)
     if best is None:
         raise SystemExit("no reopen threshold passes the seed checks")
-    model = ReopenModel(model.coef, model.intercept, model.mean, model.scale, best[1])
+    model = replace(model, threshold=best[1])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "reopen.json").write_text(json.dumps(model.to_json(), indent=1) + "\n")
     report["chosen_threshold"] = best[1]

@@ -155,7 +155,7 @@ def own_rows(
         features = [clusterer.pair_features(c, arrival) for c in candidates]
         rows.extend(features)
         labels.extend(majority.says(c.id, label) for c in candidates)
-        decision = clusterer.place(arrival, *best_join(clusterer, candidates, features))
+        decision = clusterer.place(arrival, *clusterer.join(arrival, candidates, features))
         majority.add(decision, label)
     return rows, labels
 
@@ -177,23 +177,6 @@ class Majority:
         for other in decision.merged:
             counts.update(self.labels_.pop(other, Counter()))
         counts[label] += 1
-
-
-def best_join(
-    clusterer: StoryClusterer, candidates: list[Any], features: list[list[float]]
-) -> tuple[Any, float, list[Any]]:
-    """The story the clusterer's join model puts the article in (None for a new one),
-    its probability, and the candidates that merge with it: the clusterer's online
-    decision, taken apart so that a trainer can look at the rows it decides on."""
-    if not candidates:
-        return None, 0.0, []
-    probs = clusterer.model.probability(np.array(features, dtype=np.float64))
-    best = int(np.argmax(probs))
-    if probs[best] < clusterer.threshold:
-        return None, 0.0, []
-    story = candidates[best]
-    likely = np.flatnonzero(probs >= clusterer.merge_threshold).tolist()
-    return story, float(probs[best]), clusterer.converged(story, [candidates[j] for j in likely])
 
 
 def fit(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], weights: Any) -> JoinModel:
