@@ -64,6 +64,9 @@ class NerSettings(TrainSettings):
     beam_width: int = 1  # 1 = greedy decoding (factory "ner"), more = "beam_ner"
     silver: str | None = None  # sentences tagged by teachers (lagebild.train.silver)
     silver_limit: int = 0  # use only the first N silver sentences (0 = all)
+    # A trained model of the same architecture whose ner weights (gazetteer included)
+    # replace the fresh ones: a second stage, e.g. gold sentences only after gold+silver.
+    init_model: str | None = None
 
 
 def embed_overrides(settings: TrainSettings) -> dict[str, Any]:
@@ -147,6 +150,20 @@ def prepare_corpus(settings: TrainSettings, data_dir: Path, work: Path) -> tuple
     return train, dev
 
 
+def _load_ner_weights(nlp: Any, model_dir: Path) -> None:
+    """Replace the ner component's weights by those of the model in ``model_dir``."""
+    ner = nlp.get_pipe("ner")
+    if not isinstance(ner, TrainablePipe):
+        raise RuntimeError("the config has no trainable ner component")
+    source = model_dir / "ner"
+    if not (source / "model").is_file():
+        raise FileNotFoundError(f"{model_dir}: no trained ner component (ner/model) to start from")
+    try:
+        ner.from_disk(source, exclude=["vocab"])
+    except ValueError as err:  # thinc names the first layer whose shape differs
+        raise ValueError(f"{model_dir}: its ner model has another architecture ({err})") from err
+
+
 def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) -> dict[str, Any]:
     """Train one model into ``out`` and return its training record."""
     started = time.time()
@@ -164,7 +181,9 @@ def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) ->
         if not isinstance(ner, TrainablePipe):
             raise RuntimeError("the config has no trainable ner component")
         encoder(ner.model).from_bytes(Path(settings.init_tok2vec).read_bytes())
-    if settings.gazetteer:
+    if isinstance(settings, NerSettings) and settings.init_model:
+        _load_ner_weights(nlp, Path(settings.init_model))
+    elif settings.gazetteer:
         table = build_table(sent.words for sent in read_bioes(data_dir / TRAIN_FILE))
         ner = nlp.get_pipe("ner")
         if not isinstance(ner, TrainablePipe) or not set_gazetteer(ner.model, table):
