@@ -128,6 +128,8 @@ def collect(
         by_doc.append(occs)
     first_names, surnames = _name_parts(by_doc)
     surfaces = {occ.surface for occs in by_doc for occ in occs}
+    # "Putins" is a genitive where "Wladimir Putin" was seen.
+    last_words = {surface.rsplit(" ", 1)[-1] for surface in surfaces}
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
     for (_head, text), occs in zip(second, by_doc, strict=True):
         for occ in occs:
@@ -138,7 +140,11 @@ def collect(
         spans = [(o.start, o.end, o.label) for o in occs]
         heads_of_roles = role_heads(text)
         for occ in occs:
-            occ.roles = find_roles(text, occ.start, occ.end, spans, heads_of_roles)
+            base = strip_genitive(occ.surface)
+            genitive = base is not None and (base in surfaces or base in last_words)
+            occ.roles = find_roles(
+                text, occ.start, occ.end, spans, heads_of_roles, genitive=genitive
+            )
             words = text[max(0, occ.start - 12) : occ.start].split()
             occ.before = words[-1] if words else None
     return by_doc, dropped, heads

@@ -58,6 +58,7 @@ from lagebild.resolve.inflect import (
 from lagebild.resolve.names import (
     SUFFIX_KEY,
     SURNAME_SIMILARITY,
+    ascii_fold,
     fold,
     full_key,
     given_compatible,
@@ -491,7 +492,55 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
             if target != key and target in groups:
                 groups[target].extend(groups.pop(key))
                 break
-    return [_Cluster(occs=occs, person=False) for occs in groups.values()]
+    return [
+        _Cluster(occs=part, person=False) for occs in groups.values() for part in _by_kind(occs)
+    ]
+
+
+def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
+    """One key's mentions, split into the spellings that read as a person and the rest.
+
+    The transliteration key equates spellings, not kinds: it folds the first name "Hanna"
+    and the country "Ghana" alike (h = g, double letters single), "Can" and "Cannes",
+    "McClaren" and "McLaren". A spelling is its letters without case, accents and
+    punctuation, a genitive counted with its base form when the key has that form
+    ("Boliviens", which the tagger often calls a person, stays with "Bolivien"). Its kind
+    is the vote of its tagger labels alone: a role before a genitive belongs to someone
+    else ("der Trainer Ghanas", "Gouverneur Kaliforniens").
+    """
+    letters = {_letters(o.surface) for o in occs}
+    if len(letters) == 1:
+        return [occs]
+    spellings: dict[str, list[Occ]] = defaultdict(list)
+    for occ in occs:
+        spellings[_spelling(occ, letters)].append(occ)
+    if len(spellings) == 1:
+        return [occs]
+    person = {
+        spelling
+        for spelling, members in spellings.items()
+        if _is_person(_tally((o.doc, o.label, []) for o in members))
+    }
+    parts = [
+        [o for o in occs if _spelling(o, letters) in person],
+        [o for o in occs if _spelling(o, letters) not in person],
+    ]
+    return [part for part in parts if part]
+
+
+def _letters(surface: str) -> str:
+    return "".join(c for c in ascii_fold(surface) if c.isalnum())
+
+
+def _spelling(occ: Occ, known: set[str]) -> str:
+    """The mention's spelling (see :func:`_by_kind`): its base form's, for a genitive."""
+    last = occ.tokens[-1]
+    for base in (strip_genitive(last), last[:-2] if last.endswith("es") else None):
+        if base:
+            letters = _letters(" ".join([*occ.tokens[:-1], base]))
+            if letters in known:
+                return letters
+    return _letters(occ.surface)
 
 
 def _build(docs: list[DocHead], clusters: list[_Cluster], dropped: list[Dropped]) -> Resolution:

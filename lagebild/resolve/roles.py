@@ -168,13 +168,18 @@ def find_roles(
     end: int,
     names: Sequence[tuple[int, int, str]] = (),
     heads: Sequence[int] | None = None,
+    *,
+    genitive: bool = False,
 ) -> list[RoleMatch]:
     """The role phrases around the mention ``text[start:end]``.
 
     ``names`` are the (start, end, label) spans of the text's other mentions: a role head
     inside one is a name, not a role, and a person's genitive before a role is moved
     behind it ("Putins Berater" -> "Berater Putins"). ``heads`` is ``role_heads(text)``,
-    passed in when many mentions of one text are looked at.
+    passed in when many mentions of one text are looked at. ``genitive`` says that the
+    mention is the genitive of a name seen elsewhere ("Putins" where "Putin" is known):
+    then a role with its own article right before it is someone else's ("der Berater
+    Putins" is Putin's adviser), while "Kremlchef Putins Sprecher" is still Putin's.
     """
     if heads is None:
         heads = role_heads(text)
@@ -190,7 +195,7 @@ def find_roles(
     right = _tokens(text, end, hi) if after in (",", ".") else []
     found: list[RoleMatch] = []
     before = _before(left, names)
-    if before is not None:
+    if before is not None and not (genitive and _possessed(left)):
         found.append(before)
     if left and left[-1].text == "," and right and right[0].text in (",", "."):
         apposition = _apposition(left[:-1], names, open_left=True)
@@ -201,6 +206,15 @@ def find_roles(
         if apposition is not None:
             found.append(apposition)
     return found
+
+
+def _possessed(left: Sequence[_Tok]) -> bool:
+    """True when ``left`` ends in an article and a role head: "der Berater" (Putins)."""
+    return (
+        len(left) >= 2
+        and role_kind(left[-1].text) is not None
+        and left[-2].text.lower() in DETERMINERS
+    )
 
 
 def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
