@@ -599,3 +599,21 @@ def test_resolver_role_before_a_genitive_with_its_article_is_someone_elses() -> 
     by_name = {e.name: e for e in result.entities}
     assert by_name["Wladimir Putin"].roles == ["Kremlchef"]
     assert by_name["Tsipras"].roles == ["Regierungschef"]
+
+
+def test_resolver_acronyms_match_letter_for_letter() -> None:
+    # The transliteration key is for names written in other scripts: in a 4,000-article
+    # store it made one entity of OSZE and Ostsee (z = s, ts = s, double letters single),
+    # of BBC and BBK, WDR and VDR, HDP and GDP (w = v, h = g, c = k). An acronym is its
+    # letters; its own spellings still meet (U.S.A. = USA).
+    text = (
+        "Die OSZE tagt an der Ostsee. Die BBC berichtet, das BBK warnt. "
+        "Der WDR und der VDR streiten. Die HDP und die GDP. Die USA und die U.S.A."
+    )
+    names = ["OSZE", "Ostsee", "BBC", "BBK", "WDR", "VDR", "HDP", "GDP", "USA", "U.S.A."]
+    labels = {"Ostsee": "LOC", "USA": "LOC", "U.S.A.": "LOC"}
+    doc = _doc("a", text, *((n, labels.get(n, "ORG")) for n in names))
+    result = resolve([doc])
+    assert sorted(e.name for e in result.entities) == sorted(names[:-1])
+    usa = next(e for e in result.entities if e.name == "USA")
+    assert sorted(usa.forms) == ["U.S.A", "USA"]  # the closing period is cut

@@ -466,10 +466,20 @@ def other_key(tokens: list[str]) -> str:
     """The inflection-free key of a place or organisation name ("Weißen Hauses")."""
     parts = []
     for i, token in enumerate(tokens):
+        if _is_acronym(token):
+            parts.append(_letters(token))
+            continue
         if i < len(tokens) - 1 and token[:1].isupper() and looks_adjectival(token):
             token = adjective_stem(token)
         parts.append(fold(token))
     return " ".join(parts)
+
+
+def _is_acronym(token: str) -> bool:
+    """True for a token of capitals ("OSZE", "U.S.A"): its key is its letters, since the
+    transliteration key would make OSZE the Ostsee and BBC the BBK."""
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
