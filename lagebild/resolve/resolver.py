@@ -503,8 +503,28 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
                 groups[target].extend(groups.pop(key))
                 break
     return [
-        _Cluster(occs=part, person=False) for occs in groups.values() for part in _by_kind(occs)
+        _Cluster(occs=part, person=False)
+        for occs in groups.values()
+        for opened in _by_opening(occs)
+        for part in _by_kind(opened)
     ]
+
+
+def _by_opening(occs: list[Occ]) -> list[list[Occ]]:
+    """One key's mentions, split where some spellings open with g and others with h.
+
+    The key folds h into g for names from Cyrillic (Hryhorij, Grigori), which makes one
+    place of Gießen and Hessen, Hall and Gal; German and English spellings of Ukrainian
+    places keep the h (Horliwka, Horlivka), so only the older Russian-based Gorlowka no
+    longer meets them. Ch and kh count as h (Cherson, Kherson).
+    """
+    g = [o for o in occs if _letters(o.surface).startswith("g")]
+    if not g or len(g) == len(occs):
+        return [occs]
+    h = [o for o in occs if _letters(o.surface).startswith(("h", "ch", "kh"))]
+    if not h:
+        return [occs]
+    return [g, [o for o in occs if not _letters(o.surface).startswith("g")]]
 
 
 def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
