@@ -20,6 +20,9 @@ A numbered cascade, each step using what the earlier ones settled:
    place or organisation ("Washington") keeps its non-person mentions apart.
 6. The rest are places, organisations and others, grouped by an inflection-free key
    ("Weißen Hauses" = "Weiße Haus"); a genitive joins its base form when that is seen.
+   An acronym's key is its letters (OSZE is not the Ostsee). Spellings of one key stay
+   apart when one opens with g and the other with h (Gießen, Hessen), and when the
+   tagger calls one a person and the other not (Hanna, Ghana).
 7. Entities get a canonical name (the fullest most frequent form, in the nominative),
    a type by vote, a readable id, their forms, roles (with article and date), mention
    counts and co-occurrence counts.
