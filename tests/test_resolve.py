@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lagebild.model import Mention
-from lagebild.resolve import MentionDoc, resolve
+from lagebild.resolve import MentionDoc, Resolution, resolve
 from lagebild.resolve.inflect import nominative, role_nominative
 from lagebild.resolve.names import fold, given_compatible
 from lagebild.resolve.roles import find_roles
@@ -636,3 +636,72 @@ def test_resolver_places_that_fold_alike_but_open_differently_stay_apart() -> No
     )
     cherson = next(e for e in result.entities if e.name == "Cherson")
     assert sorted(cherson.forms) == ["Cherson", "Kherson"]
+
+
+def _forms_of(result: Resolution, name: str) -> list[str]:
+    return sorted(next(e for e in result.entities if e.name == name).forms)
+
+
+def test_resolver_a_lone_word_joins_a_person_elsewhere_by_a_near_key_only_with_context() -> None:
+    # In a 4,000-article store a sole candidate by a near key was taken without a look at
+    # the context: David Cameron had the form "Kamerun" (the football team, tagged a
+    # person), Rodney Price "Prince", Roberto Rosetti "Rosetta" (the comet probe).
+    docs = [
+        _doc(
+            "a",
+            "Premier David Cameron sprach in London.",
+            ("David Cameron", "PER"),
+            ("London", "LOC"),
+        ),
+        _doc("b", "Kamerun gewann gegen Ghana.", ("Kamerun", "PER"), ("Ghana", "LOC")),
+        _doc(
+            "c", "Julia Timoschenko sprach in Kiew.", ("Julia Timoschenko", "PER"), ("Kiew", "LOC")
+        ),
+        _doc("d", "Timoschneko kam nach Kiew.", ("Timoschneko", "PER"), ("Kiew", "LOC")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "David Cameron") == ["David Cameron"]
+    assert _forms_of(result, "Julia Timoschenko") == ["Julia Timoschenko", "Timoschneko"]
+
+
+def test_resolver_a_lone_given_name_does_not_join_a_surname_elsewhere() -> None:
+    # "Josef" alone folds like the surname of Errol Joseph; in the batch it is the given
+    # name of more than three times as many people as it is anyone's surname, so without
+    # shared context it is not him. A surname alone still joins the one person it names
+    # (Witkoff), and a given name alone does not join a person whose full name opens with
+    # it unless an article calls that person by it ("Xi Jinping ... Xi").
+    josefs = ["Josef Maier", "Josef Huber", "Josef Bauer", "Josef Gruber"]
+    docs = [
+        _doc("a", "Errol Joseph spielte in Wien.", ("Errol Joseph", "PER"), ("Wien", "LOC")),
+        _doc("b", ", ".join(josefs) + " kamen nach Graz.", *((j, "PER") for j in josefs)),
+        _doc("c", "Josef lachte in Linz.", ("Josef", "PER"), ("Linz", "LOC")),
+        _doc("d", "Steve Witkoff flog nach Moskau.", ("Steve Witkoff", "PER"), ("Moskau", "LOC")),
+        _doc("e", "Witkoff schwieg in Genf.", ("Witkoff", "PER"), ("Genf", "LOC")),
+        _doc("f", "Sylvester Groth spielte in Wien.", ("Sylvester Groth", "PER"), ("Wien", "LOC")),
+        _doc("g", "Silvester feierte man in Wien.", ("Silvester", "PER"), ("Wien", "LOC")),
+        _doc("h", "Xi Jinping kam. Xi sprach.", ("Xi Jinping", "PER"), ("Xi", "PER")),
+        _doc("i", "Xi reiste nach Peking.", ("Xi", "PER"), ("Peking", "LOC")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "Errol Joseph") == ["Errol Joseph"]
+    assert _forms_of(result, "Steve Witkoff") == ["Steve Witkoff", "Witkoff"]
+    assert _forms_of(result, "Sylvester Groth") == ["Sylvester Groth"]
+    xi = next(e for e in result.entities if e.name == "Xi Jinping")
+    assert result.mention_counts[xi.id] == 3
+
+
+def test_resolver_an_acronym_does_not_join_a_person() -> None:
+    # CERN folds like the surname of Christian Kern, who was in many articles.
+    docs = [
+        _doc(
+            f"k{i}",
+            "Kanzler Christian Kern sprach in Wien.",
+            ("Christian Kern", "PER"),
+            ("Wien", "LOC"),
+        )
+        for i in range(6)
+    ]
+    docs.append(_doc("c", "Das CERN in Genf forscht.", ("CERN", "ORG"), ("Genf", "LOC")))
+    result = resolve(docs)
+    assert _forms_of(result, "Christian Kern") == ["Christian Kern"]
+    assert any(e.name == "CERN" and e.type == "ORG" for e in result.entities)

@@ -17,7 +17,9 @@ A numbered cascade, each step using what the earlier ones settled:
 5. Other one-word mentions join a person by surname across articles: the only
    candidate, or the one whose articles share the most co-occurring names and roles
    with this one, or by far the most frequent. A key that the batch mostly tags as
-   place or organisation ("Washington") keeps its non-person mentions apart.
+   place or organisation ("Washington") keeps its non-person mentions apart; a near key
+   or a word that is mostly a given name in the batch needs shared context, and an
+   acronym joins no person.
 6. The rest are places, organisations and others, grouped by an inflection-free key
    ("Weißen Hauses" = "Weiße Haus"); a genitive joins its base form when that is seen.
    An acronym's key is its letters (OSZE is not the Ostsee). Spellings of one key stay
@@ -75,6 +77,9 @@ from lagebild.resolve.roles import RoleMatch
 
 # A role's kind counts this many label votes: roles are rarer than labels but surer.
 ROLE_VOTE = 2
+# A one-word mention whose key is the given name of more than this many times as many
+# people as it is the surname of is read as a given name: a surname only with context.
+GIVEN_RATIO = 3
 # A surname alone goes to the most frequent of several people with it only when that
 # one has this many times the mentions of the next (Donald vs Melania Trump in news).
 DOMINANCE = 3.0
@@ -409,8 +414,16 @@ def _cross_article_person(
     context: _Context,
     key_votes: dict[str, Votes],
 ) -> int | None:
-    """The person a one-word mention names when no full name is in its article."""
+    """The person a one-word mention names when no full name is in its article.
+
+    A candidate found by a near key or by a given name, or by the key of a word that the
+    batch has as more people's given name than as anyone's surname ("Josef"), is taken
+    only when the article shares names or roles with the person's articles: a sole
+    candidate by spelling alone made "Kamerun" David Cameron and "Prince" Rodney Price.
+    """
     token = occ.tokens[-1]
+    if _is_acronym(token):  # CERN folds like Kern: letters, not a transliteration
+        return None
     key = fold(token)
     own = _votes([occ])
     if own["PER"] <= max(own["ORG"], own["LOC"], own["OTH"]):
@@ -424,15 +437,22 @@ def _cross_article_person(
         candidates = set(by_surname.get(surname_key, ()))
         if candidates:
             break
+    # A word that is mostly a given name in the batch ("Josef") is a surname only with
+    # context; so is a near key ("Kamerun" for Cameron).
+    sure = bool(candidates) and len(by_given.get(key, ())) <= GIVEN_RATIO * len(candidates)
     if not candidates:
-        candidates = {pid for near in surnames.near(key) for pid in by_surname[near]}
+        near = {pid for near in surnames.near(key) for pid in by_surname[near]}
+        candidates = {p for p in near if context.score(occ, p) > 0}
     if not candidates and occ.label == "PER" and len(occ.tokens) == 1:
         for given_key in _surname_keys(token):
             candidates = {
                 p for p in by_given.get(given_key, ()) if _given_first_person(people[p], given_key)
             }
             if candidates:
+                sure = True
                 break
+    if not sure:
+        candidates = {p for p in candidates if context.score(occ, p) > 0}
     if not candidates:
         return None
     if len(candidates) == 1:
@@ -461,8 +481,13 @@ def _place_like(occ: Occ, key_votes: dict[str, Votes]) -> bool:
 
 
 def _given_first_person(cluster: _Cluster, key: str) -> bool:
-    """True for a person written family name first, whose first word is ``key``."""
-    return all(fold(o.tokens[0]) == key for o in cluster.occs if len(o.tokens) >= 2)
+    """True for a person written family name first, whose first word is ``key``: every
+    full name opens with it, and an article that names the person in full calls them by
+    it alone ("Xi Jinping ... Xi"), which a given name alone ("Sylvester") is not."""
+    full = [o for o in cluster.occs if len(o.tokens) >= 2]
+    return all(fold(o.tokens[0]) == key for o in full) and any(
+        len(o.tokens) == 1 and fold(o.tokens[0]) == key for o in cluster.occs
+    )
 
 
 def other_key(tokens: list[str]) -> str:
