@@ -690,6 +690,21 @@ def test_resolver_a_lone_given_name_does_not_join_a_surname_elsewhere() -> None:
     assert result.mention_counts[xi.id] == 3
 
 
+def test_resolver_an_acronym_meets_acronyms_only() -> None:
+    # An acronym's letters met the folded key of words: DEL (the ice hockey league) was
+    # Dell, BEL Biel, LASK the Polish town Łask. OeNB, written with a small e, is still ÖNB.
+    # An acronym that German writes as a word still meets its capitals (Nato, NATO).
+    text = "DEL und Dell, BEL und Biel, LASK und Łask, ÖNB und OeNB, NATO und Nato."
+    names = ["DEL", "Dell", "BEL", "Biel", "LASK", "Łask", "ÖNB", "OeNB", "NATO", "Nato"]
+    doc = _doc("a", text, *((n, "ORG") for n in names))
+    result = resolve([doc])
+    assert sorted(e.name for e in result.entities) == sorted(
+        ["DEL", "Dell", "BEL", "Biel", "LASK", "Łask", "ÖNB", "NATO"]
+    )
+    assert _forms_of(result, "ÖNB") == ["OeNB", "ÖNB"]
+    assert _forms_of(result, "NATO") == ["NATO", "Nato"]
+
+
 def test_resolver_an_acronym_does_not_join_a_person() -> None:
     # CERN folds like the surname of Christian Kern, who was in many articles.
     docs = [

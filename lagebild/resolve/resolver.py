@@ -43,6 +43,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ ROLE_VOTE = 2
 # A one-word mention whose key is the given name of more than this many times as many
 # people as it is the surname of is read as a given name: a surname only with context.
 GIVEN_RATIO = 3
+# A capital vowel with a small e: an umlaut written out inside an acronym (OeNB, ÖNB).
+_UMLAUT_E = re.compile(r"([AOU])e(?=[A-Z])")
 # A surname alone goes to the most frequent of several people with it only when that
 # one has this many times the mentions of the next (Donald vs Melania Trump in news).
 DOMINANCE = 3.0
@@ -495,7 +498,7 @@ def other_key(tokens: list[str]) -> str:
     parts = []
     for i, token in enumerate(tokens):
         if _is_acronym(token):
-            parts.append(_letters(token))
+            parts.append(_acronym_key(token))
             continue
         if i < len(tokens) - 1 and token[:1].isupper() and looks_adjectival(token):
             token = adjective_stem(token)
@@ -504,17 +507,32 @@ def other_key(tokens: list[str]) -> str:
 
 
 def _is_acronym(token: str) -> bool:
-    """True for a token of capitals ("OSZE", "U.S.A"): its key is its letters, since the
-    transliteration key would make OSZE the Ostsee and BBC the BBK."""
-    letters = [c for c in token if c.isalpha()]
+    """True for a token of capitals ("OSZE", "U.S.A", "OeNB" with its umlaut written out):
+    its key is its letters, since the transliteration key would make OSZE the Ostsee and
+    BBC the BBK."""
+    letters = [c for c in _UMLAUT_E.sub(r"\1", token) if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _acronym_key(token: str) -> str:
+    """An acronym's key: its letters, an umlaut written out read as the umlaut (OeNB =
+    ÖNB), marked so that it meets only acronyms (DEL is not Dell, BEL not Biel)."""
+    return "#" + _letters(_UMLAUT_E.sub(r"\1", token))
 
 
 def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
     """Step 6: places, organisations, others and unplaced names by inflection-free key."""
     groups: dict[str, list[Occ]] = defaultdict(list)
-    for occ in [*multi, *single]:
-        groups[other_key(occ.tokens)].append(occ)
+    occs_all = [*multi, *single]
+    # German writes some acronyms as words (Nato, Unicef): such a word meets its capitals.
+    acronyms = {
+        o.surface.lower() for o in occs_all if len(o.tokens) == 1 and _is_acronym(o.surface)
+    }
+    for occ in occs_all:
+        if len(occ.tokens) == 1 and occ.surface.lower() in acronyms:
+            groups[_acronym_key(occ.surface)].append(occ)
+        else:
+            groups[other_key(occ.tokens)].append(occ)
     # A genitive joins its base form when the batch has that form.
     for key in sorted(groups, key=len, reverse=True):
         occs = groups.get(key)
@@ -527,6 +545,8 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
             if candidate is None:
                 continue
             target = other_key([*tokens[:-1], candidate])
+            if len(tokens) == 1 and candidate.lower() in acronyms:  # "Europas", EUROPA
+                target = _acronym_key(candidate)
             if target != key and target in groups:
                 groups[target].extend(groups.pop(key))
                 break
