@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from lagebild.model import Entity, EntityLabel
@@ -446,6 +446,7 @@ def _cross_article_person(
     if not candidates:
         near = {pid for near in surnames.near(key) for pid in by_surname[near]}
         candidates = {p for p in near if context.score(occ, p) > 0}
+        sure = True  # held to context just now
     if not candidates and occ.label == "PER" and len(occ.tokens) == 1:
         for given_key in _surname_keys(token):
             candidates = {
@@ -493,8 +494,14 @@ def _given_first_person(cluster: _Cluster, key: str) -> bool:
     )
 
 
-def other_key(tokens: list[str]) -> str:
-    """The inflection-free key of a place or organisation name ("Weißen Hauses")."""
+def other_key(tokens: list[str], acronyms: Collection[str] = ()) -> str:
+    """The inflection-free key of a place or organisation name ("Weißen Hauses").
+
+    ``acronyms`` are the batch's one-word acronyms in small letters: German writes some
+    as words (Nato, Unicef), and such a one-word name meets its capitals.
+    """
+    if len(tokens) == 1 and tokens[0].lower() in acronyms:
+        return _acronym_key(tokens[0])
     parts = []
     for i, token in enumerate(tokens):
         if _is_acronym(token):
@@ -524,15 +531,11 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
     """Step 6: places, organisations, others and unplaced names by inflection-free key."""
     groups: dict[str, list[Occ]] = defaultdict(list)
     occs_all = [*multi, *single]
-    # German writes some acronyms as words (Nato, Unicef): such a word meets its capitals.
     acronyms = {
         o.surface.lower() for o in occs_all if len(o.tokens) == 1 and _is_acronym(o.surface)
     }
     for occ in occs_all:
-        if len(occ.tokens) == 1 and occ.surface.lower() in acronyms:
-            groups[_acronym_key(occ.surface)].append(occ)
-        else:
-            groups[other_key(occ.tokens)].append(occ)
+        groups[other_key(occ.tokens, acronyms)].append(occ)
     # A genitive joins its base form when the batch has that form.
     for key in sorted(groups, key=len, reverse=True):
         occs = groups.get(key)
@@ -544,9 +547,7 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
         for candidate in (head, base):
             if candidate is None:
                 continue
-            target = other_key([*tokens[:-1], candidate])
-            if len(tokens) == 1 and candidate.lower() in acronyms:  # "Europas", EUROPA
-                target = _acronym_key(candidate)
+            target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
             if target != key and target in groups:
                 groups[target].extend(groups.pop(key))
                 break
@@ -566,13 +567,15 @@ def _by_opening(occs: list[Occ]) -> list[list[Occ]]:
     places keep the h (Horliwka, Horlivka), so only the older Russian-based Gorlowka no
     longer meets them. Ch and kh count as h (Cherson, Kherson).
     """
-    g = [o for o in occs if _letters(o.surface).startswith("g")]
-    if not g or len(g) == len(occs):
+    opens_g = [_letters(o.surface).startswith("g") for o in occs]
+    if all(opens_g) or not any(opens_g):
         return [occs]
-    h = [o for o in occs if _letters(o.surface).startswith(("h", "ch", "kh"))]
-    if not h:
+    if not any(_letters(o.surface).startswith(("h", "ch", "kh")) for o in occs):
         return [occs]
-    return [g, [o for o in occs if not _letters(o.surface).startswith("g")]]
+    return [
+        [o for o, g in zip(occs, opens_g, strict=True) if g],
+        [o for o, g in zip(occs, opens_g, strict=True) if not g],
+    ]
 
 
 def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
@@ -589,9 +592,10 @@ def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
     letters = {_letters(o.surface) for o in occs}
     if len(letters) == 1:
         return [occs]
+    of_occ = [_spelling(o, letters) for o in occs]
     spellings: dict[str, list[Occ]] = defaultdict(list)
-    for occ in occs:
-        spellings[_spelling(occ, letters)].append(occ)
+    for occ, spelling in zip(occs, of_occ, strict=True):
+        spellings[spelling].append(occ)
     if len(spellings) == 1:
         return [occs]
     person = {
@@ -600,8 +604,8 @@ def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
         if _is_person(_tally((o.doc, o.label, []) for o in members))
     }
     parts = [
-        [o for o in occs if _spelling(o, letters) in person],
-        [o for o in occs if _spelling(o, letters) not in person],
+        [o for o, spelling in zip(occs, of_occ, strict=True) if spelling in person],
+        [o for o, spelling in zip(occs, of_occ, strict=True) if spelling not in person],
     ]
     return [part for part in parts if part]
 

@@ -29,7 +29,6 @@ from typing import Any
 
 import spacy
 from spacy import about as spacy_about
-from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc, DocBin
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as spacy_train
@@ -42,7 +41,7 @@ from lagebild.train.config import TrainSettings, render_config
 from lagebild.train.data import DEV_FILE, TRAIN_FILE, Sentence, germeval_dir, read_bioes
 from lagebild.train.gazetteer import build_table
 from lagebild.train.hipe import hipe_sentences
-from lagebild.train.pretrain import encoder
+from lagebild.train.pretrain import encoder, ner_pipe
 from lagebild.train.silver import read_silver
 
 
@@ -152,9 +151,7 @@ def prepare_corpus(settings: TrainSettings, data_dir: Path, work: Path) -> tuple
 
 def _load_ner_weights(nlp: Any, model_dir: Path) -> None:
     """Replace the ner component's weights by those of the model in ``model_dir``."""
-    ner = nlp.get_pipe("ner")
-    if not isinstance(ner, TrainablePipe):
-        raise RuntimeError("the config has no trainable ner component")
+    ner = ner_pipe(nlp)
     source = model_dir / "ner"
     if not (source / "model").is_file():
         raise FileNotFoundError(f"{model_dir}: no trained ner component (ner/model) to start from")
@@ -177,16 +174,12 @@ def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) ->
         apply_ner_options(config, settings)
     nlp = init_nlp(config, use_gpu=-1)
     if settings.init_tok2vec:
-        ner = nlp.get_pipe("ner")
-        if not isinstance(ner, TrainablePipe):
-            raise RuntimeError("the config has no trainable ner component")
-        encoder(ner.model).from_bytes(Path(settings.init_tok2vec).read_bytes())
+        encoder(ner_pipe(nlp).model).from_bytes(Path(settings.init_tok2vec).read_bytes())
     if isinstance(settings, NerSettings) and settings.init_model:
         _load_ner_weights(nlp, Path(settings.init_model))
     elif settings.gazetteer:
         table = build_table(sent.words for sent in read_bioes(data_dir / TRAIN_FILE))
-        ner = nlp.get_pipe("ner")
-        if not isinstance(ner, TrainablePipe) or not set_gazetteer(ner.model, table):
+        if not set_gazetteer(ner_pipe(nlp).model, table):
             raise RuntimeError("the config has no gazetteer layer")
     (work / "run").mkdir(parents=True, exist_ok=True)
     spacy_train(nlp, work / "run", use_gpu=-1, stdout=sys.stderr, stderr=sys.stderr)

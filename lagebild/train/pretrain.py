@@ -55,6 +55,14 @@ class PretrainSettings:
     seed: int = 0
 
 
+def ner_pipe(nlp: Any) -> TrainablePipe:
+    """The pipeline's trainable ner component."""
+    ner = nlp.get_pipe("ner")
+    if not isinstance(ner, TrainablePipe):
+        raise RuntimeError("the config has no trainable ner component")
+    return ner
+
+
 def encoder(model: Model[Any, Any]) -> Model[Any, Any]:
     """The token encoder inside a ``TransitionBasedParser`` (without its projection)."""
     return model.get_ref("tok2vec").layers[0]
@@ -97,9 +105,7 @@ def pretrain(
     nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     with nlp.select_pipes(enable=[]):
         nlp.initialize()  # loads the static vectors named in [initialize]
-    ner = nlp.get_pipe("ner")
-    if not isinstance(ner, TrainablePipe):
-        raise RuntimeError("the config has no trainable ner component")
+    ner = ner_pipe(nlp)
     if train.gazetteer:
         table = build_table(sent.words for sent in read_bioes(germeval_dir() / TRAIN_FILE))
         set_gazetteer(ner.model, table)
