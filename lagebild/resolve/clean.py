@@ -22,6 +22,7 @@ from lagebild.resolve.inflect import (
     strip_genitive,
 )
 from lagebild.resolve.names import GENERATION_SUFFIXES, fold
+from lagebild.resolve.nouns import is_common_noun
 from lagebild.resolve.records import Dropped, MentionDoc
 from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
 
@@ -126,6 +127,7 @@ def collect(
                 continue
             occs.append(Occ(index, mention.start, start, end, name, mention.label, name.split()))
         by_doc.append(occs)
+    _drop_common_nouns(by_doc, heads, dropped)
     first_names, surnames = _name_parts(by_doc)
     surfaces = {occ.surface for occs in by_doc for occ in occs}
     # "Putins" is a genitive where "Wladimir Putin" was seen.
@@ -158,6 +160,29 @@ def _in_order(
         if article_id != head.article_id:
             raise ValueError(f"text of {article_id} where {head.article_id} was expected")
         yield head, text
+
+
+def _drop_common_nouns(
+    by_doc: list[list[Occ]], heads: list[DocHead], dropped: list[Dropped]
+) -> None:
+    """Drop one-word persons that are common nouns ("Skepsis"), unless a longer person
+    mention of the batch has the word ("Anna Helfer" makes "Helfer", "Helfers" hers)."""
+    name_words: set[str] = set()
+    for occs in by_doc:
+        for occ in occs:
+            if occ.label == "PER" and len(occ.tokens) >= 2:
+                name_words.update(occ.tokens)
+    for occs, head in zip(by_doc, heads, strict=True):
+        kept: list[Occ] = []
+        for occ in occs:
+            word = occ.surface
+            if occ.label == "PER" and len(occ.tokens) == 1 and is_common_noun(word):
+                base = strip_genitive(word)
+                if word not in name_words and (base is None or base not in name_words):
+                    dropped.append(Dropped(head.article_id, occ.key_start, word, "common_noun"))
+                    continue
+            kept.append(occ)
+        occs[:] = kept
 
 
 def _name_parts(by_doc: list[list[Occ]]) -> tuple[set[str], set[str]]:

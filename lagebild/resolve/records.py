@@ -40,7 +40,9 @@ class Dropped:
     Codes: ``no_letters`` (punctuation or digits only), ``too_short`` (one letter, or
     two letters that are not an acronym), ``lowercase`` (no capital letter: not a
     name), ``function_word`` (a capitalised article, pronoun or question word the tagger
-    took for a name, "Wozu"), ``currency`` ("Euro", "Dollar": GermEval labels them OTH).
+    took for a name, "Wozu"), ``currency`` ("Euro", "Dollar": GermEval labels them OTH),
+    ``common_noun`` (a one-word person that is a German common noun and no name the batch
+    or the name lists know, "Skepsis"; ``lagebild.resolve.nouns``).
     """
 
     article_id: str

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from spacy.strings import get_string_id
 
-from lagebild.annotate.ner_layers import GAZETTEER_KINDS
+from lagebild.annotate.ner_layers import GAZETTEER_KINDS, LEXICON_KINDS, LEXICON_SHIFT
 
 _LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ'’.-]+$")
 _KIND_BIT = {kind: 1 << i for i, kind in enumerate(GAZETTEER_KINDS)}
@@ -72,8 +72,12 @@ def _places() -> set[str]:
     return {n for n in names if n and _LATIN.match(n.replace(" ", ""))}
 
 
-def build_table(corpus: Iterable[list[str]]) -> dict[int, int]:
-    """Return the table ORTH hash -> bit mask, filtered against the training words."""
+def build_table(corpus: Iterable[list[str]], lexicon: bool = False) -> dict[int, int]:
+    """Return the table ORTH hash -> bit mask, filtered against the training words.
+
+    With ``lexicon``, also the dictionary's bits (``lagebild.train.lexicon``): unfiltered,
+    since a common noun is what they mark, and the inflected forms are listed there.
+    """
     counts: Counter[str] = Counter()
     for words in corpus:
         counts.update(words)
@@ -106,4 +110,12 @@ def build_table(corpus: Iterable[list[str]]) -> dict[int, int]:
         if len(word) >= GENITIVE_MIN_LENGTH and word[-1] not in "sxzß":
             key = get_string_id(word + "s")
             table[key] = table.get(key, 0) | (mask << genitive_shift)
+    if lexicon:
+        from lagebild.train.lexicon import read_lexicon
+
+        for kind, forms in zip(LEXICON_KINDS, read_lexicon(), strict=True):
+            bit = 1 << (LEXICON_SHIFT + LEXICON_KINDS.index(kind))
+            for form in forms:
+                key = get_string_id(form)
+                table[key] = table.get(key, 0) | bit
     return table

@@ -66,6 +66,8 @@ class NerSettings(TrainSettings):
     # A trained model of the same architecture whose ner weights (gazetteer included)
     # replace the fresh ones: a second stage, e.g. gold sentences only after gold+silver.
     init_model: str | None = None
+    # Dictionary bits beside the gazetteer's: common noun, proper name (train.lexicon).
+    lexicon: bool = False
 
 
 def embed_overrides(settings: TrainSettings) -> dict[str, Any]:
@@ -76,6 +78,8 @@ def embed_overrides(settings: TrainSettings) -> dict[str, Any]:
         overrides |= {"pieces": settings.pieces, "pieces_mode": settings.pieces_mode}
     if isinstance(settings, NerSettings) and settings.context:
         overrides |= {"context": settings.context, "context_orders": settings.context_orders}
+    if isinstance(settings, NerSettings) and settings.lexicon:
+        overrides |= {"lexicon": True}
     return overrides
 
 
@@ -178,7 +182,8 @@ def train_ner(settings: TrainSettings, out: Path, data_dir: Path, work: Path) ->
     if isinstance(settings, NerSettings) and settings.init_model:
         _load_ner_weights(nlp, Path(settings.init_model))
     elif settings.gazetteer:
-        table = build_table(sent.words for sent in read_bioes(data_dir / TRAIN_FILE))
+        lexicon = isinstance(settings, NerSettings) and settings.lexicon
+        table = build_table((s.words for s in read_bioes(data_dir / TRAIN_FILE)), lexicon)
         if not set_gazetteer(ner_pipe(nlp).model, table):
             raise RuntimeError("the config has no gazetteer layer")
     (work / "run").mkdir(parents=True, exist_ok=True)
