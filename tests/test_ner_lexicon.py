@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
 import pytest
 import spacy
 from spacy.strings import get_string_id
@@ -12,6 +13,7 @@ from lagebild.annotate.ner_layers import (
     GAZETTEER_KINDS,
     LEXICON_KINDS,
     LEXICON_SHIFT,
+    _look_up,
     gazetteer_bits,
     ner_embed,
     set_gazetteer,
@@ -107,3 +109,31 @@ def test_shipped_noun_table_knows_the_store_errors() -> None:
         assert is_common_noun(word), word
     for word in ("Frost", "Hauer", "Bob", "Merkel", "Fischer", "Berlin", "Aalen"):
         assert not is_common_noun(word), word
+
+
+def test_gazetteer_table_is_packed_on_first_use_and_saves_packed() -> None:
+    # The dict of a loaded model becomes sorted arrays (memory); lookups stay the same,
+    # also after the packed layer is saved and read back.
+    layer = gazetteer_bits(lexicon=True)
+    noun = 1 << LEXICON_SHIFT
+    set_gazetteer(layer, {get_string_id("Skepsis"): noun, get_string_id("Paris"): 1 << 2})
+    doc = spacy.blank("de").make_doc("Skepsis in Paris")
+    first = layer.predict([doc]).dataXd.tolist()
+    assert set(layer.attrs["table"]) == {"keys", "values"}
+    assert layer.predict([doc]).dataXd.tolist() == first
+    assert first[0][-2:] == [1.0, 0.0] and first[2][2] == 1.0 and sum(first[1]) == 0.0
+    again = gazetteer_bits(lexicon=True).from_bytes(layer.to_bytes())
+    assert again.predict([doc]).dataXd.tolist() == first
+    empty = spacy.blank("de").make_doc("")
+    assert again.predict([empty, doc]).dataXd.tolist() == first
+
+
+def test_gazetteer_lookup_finds_every_key_and_nothing_else() -> None:
+    rng = numpy.random.default_rng(0)
+    keys = numpy.unique(rng.integers(1, 2**64 - 1, size=5000, dtype=numpy.uint64))
+    values = rng.integers(1, 2**31, size=len(keys), dtype=numpy.uint32)
+    numpy.testing.assert_array_equal(_look_up(keys, values, keys), values)
+    top = numpy.uint64(2**64 - 1)  # past the last key
+    absent = numpy.array([0, top, keys[0] + numpy.uint64(1)], dtype=numpy.uint64)
+    absent = absent[~numpy.isin(absent, keys)]
+    assert _look_up(keys, values, absent).tolist() == [0] * len(absent)
