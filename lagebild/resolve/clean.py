@@ -129,6 +129,8 @@ def collect(
         by_doc.append(occs)
     _drop_common_nouns(by_doc, heads, dropped)
     first_names, surnames = _name_parts(by_doc)
+    # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan".
+    printed = {occ.tokens[-1] for occs in by_doc for occ in occs if occ.label == "PER"}
     surfaces = {occ.surface for occs in by_doc for occ in occs}
     # "Putins" is a genitive where "Wladimir Putin" was seen.
     last_words = {surface.rsplit(" ", 1)[-1] for surface in surfaces}
@@ -136,7 +138,7 @@ def collect(
     for (_head, text), occs in zip(second, by_doc, strict=True):
         for occ in occs:
             _trim_article(occ, text, surfaces)
-            _trim_possessive(occ, text, first_names, surnames)
+            _trim_possessive(occ, text, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
         _extend_institutions(occs, text)
         spans = [(o.start, o.end, o.label) for o in occs]
@@ -219,12 +221,13 @@ def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
 
 
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
-    """ "Witkoffs Post" -> "Witkoffs": a person's genitive before a common noun."""
+    """ "Witkoffs Post" -> "Witkoffs": a person's genitive before a common noun
+    (``surnames``: the last words of the batch's person mentions, as printed)."""
     if len(occ.tokens) != 2:
         return
     owner, noun = occ.tokens
     base = strip_genitive(owner)
-    if base is None or fold(base) not in surnames or noun in first_names or not is_known(noun):
+    if base is None or base not in surnames or noun in first_names or not is_known(noun):
         return
     occ.surface = owner
     occ.tokens = [owner]

@@ -225,10 +225,25 @@ def _one_given(first: str, second: str) -> bool:
     if len(short) >= 4 and long.startswith(short):
         return True
     similarity = jaro_winkler(x, y)
-    # Vowels are what transliterations of Arabic names disagree on (Mohammed, Muhammad).
-    if similarity >= 0.8 and len(short) >= 4 and skeleton(x) == skeleton(y):
+    # Vowels are what transliterations of Arabic names disagree on (Mohammed, Muhammad;
+    # Omar, Umar); but a vowel where the other has a diphthong, all else alike, makes
+    # another name (Hans, Heinz).
+    if (
+        similarity >= 0.8
+        and len(short) >= 4
+        and skeleton(x) == skeleton(y)
+        and not _diphthong_for_vowel(x, y)
+    ):
         return True
     return similarity >= GIVEN_SIMILARITY
+
+
+def _diphthong_for_vowel(x: str, y: str) -> bool:
+    """True when the keys have as many runs of vowels, of which one or more differ in
+    length ("hans" [1], "heinz" [2]; "aljaksandr" and "aleksander" differ in number)."""
+    runs_x = [len(run) for run in re.findall("[aeiou]+", x)]
+    runs_y = [len(run) for run in re.findall("[aeiou]+", y)]
+    return len(runs_x) == len(runs_y) and runs_x != runs_y
 
 
 def skeleton(key: str) -> str:

@@ -262,7 +262,7 @@ def _group(by_doc: list[list[Occ]]) -> list[_Cluster]:
             people[found].occs.append(occ)
 
     # Step 6: everything else by inflection-free key.
-    others = _group_others(leftover, [o for k in other_keys for o in multi[k]])
+    others = _group_others(leftover, [o for k in other_keys for o in multi[k]], first_names)
     return [*people.values(), *others]
 
 
@@ -527,8 +527,11 @@ def _acronym_key(token: str) -> str:
     return "#" + _letters(_UMLAUT_E.sub(r"\1", token))
 
 
-def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
-    """Step 6: places, organisations, others and unplaced names by inflection-free key."""
+def _group_others(
+    single: list[Occ], multi: list[Occ], given_names: Collection[str] = ()
+) -> list[_Cluster]:
+    """Step 6: places, organisations, others and unplaced names by inflection-free key
+    (``given_names``: the first words of the batch's multi-word person mentions)."""
     groups: dict[str, list[Occ]] = defaultdict(list)
     occs_all = [*multi, *single]
     acronyms = {
@@ -548,7 +551,14 @@ def _group_others(single: list[Occ], multi: list[Occ]) -> list[_Cluster]:
             if candidate is None:
                 continue
             target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
-            if target != key and target in groups:
+            # A given name alone meets its base only as printed, not by key: "Hans" is
+            # no genitive of "Haan", "Hannes" none of "Hann".
+            given = len(tokens) == 1 and tokens[0] in given_names
+            if (
+                target != key
+                and target in groups
+                and (not given or any(o.surface == candidate for o in groups[target]))
+            ):
                 groups[target].extend(groups.pop(key))
                 break
     return [
