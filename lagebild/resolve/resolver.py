@@ -436,13 +436,20 @@ def _cross_article_person(
         if votes["PER"] < PERSON_RATIO * (votes["ORG"] + votes["LOC"] + votes["OTH"]):
             return None
     candidates: set[int] = set()
+    genitive = False
     for surname_key in _surname_keys(token):
         candidates = set(by_surname.get(surname_key, ()))
         if candidates:
+            genitive = surname_key != key
             break
     # A word that is mostly a given name in the batch ("Josef") is a surname only with
-    # context; so is a near key ("Kamerun" for Cameron).
+    # context; so is a near key ("Kamerun" for Cameron), and a genitive whose base no
+    # candidate's surname spells ("Moodys" of a "Moody" keyed like Modi).
     sure = bool(candidates) and len(by_given.get(key, ())) <= GIVEN_RATIO * len(candidates)
+    if sure and genitive:
+        base = _letters(strip_genitive(token) or token)
+        spelled = (o.tokens[surname_index(o.tokens)] for p in candidates for o in people[p].occs)
+        sure = any(_letters(surname) == base for surname in spelled)
     if not candidates:
         near = {pid for near in surnames.near(key) for pid in by_surname[near]}
         candidates = {p for p in near if context.score(occ, p) > 0}
