@@ -438,6 +438,22 @@ def test_resolver_genitive_spelled_otherwise_needs_context_to_join_a_person() ->
     assert "Modis" in forms["Narendra Modi"]
 
 
+def test_resolver_place_spelled_otherwise_needs_context_to_join_a_person() -> None:
+    # The town "Aalen", tagged as a place, keys like "Allen": in a 4,000-article store it
+    # was a form of Woody Allen. A mention tagged as a place but spelled as he is still
+    # joins him.
+    docs = [
+        _doc("a", "Woody Allen dreht wieder.", ("Woody Allen", "PER")),
+        *(_doc(f"b{i}", "Allen sagte, er drehe weiter.", ("Allen", "PER")) for i in range(6)),
+        _doc("d", "In Aalen regnet es.", ("Aalen", "LOC")),
+        _doc("e", "Allen kommt nach Cannes.", ("Allen", "LOC"), ("Cannes", "LOC")),
+    ]
+    forms = {e.name: e.forms for e in resolve(docs).entities}
+    assert forms["Aalen"] == ["Aalen"]
+    assert sorted(forms["Woody Allen"]) == ["Allen", "Woody Allen"]
+    assert len(resolve(docs).entities) == 3  # Woody Allen, Aalen, Cannes
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

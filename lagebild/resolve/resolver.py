@@ -443,11 +443,12 @@ def _cross_article_person(
             genitive = surname_key != key
             break
     # A word that is mostly a given name in the batch ("Josef") is a surname only with
-    # context; so is a near key ("Kamerun" for Cameron), and a genitive whose base no
-    # candidate's surname spells ("Moodys" of a "Moody" keyed like Modi).
+    # context; so is a near key ("Kamerun" for Cameron), a genitive whose base no
+    # candidate's surname spells ("Moodys" of a "Moody" keyed like Modi), and a word
+    # tagged as no person that no candidate's surname spells (the town "Aalen", Allen).
     sure = bool(candidates) and len(by_given.get(key, ())) <= GIVEN_RATIO * len(candidates)
-    if sure and genitive:
-        base = _letters(strip_genitive(token) or token)
+    if sure and (genitive or occ.label != "PER"):
+        base = _letters(strip_genitive(token) or token if genitive else token)
         spelled = (o.tokens[surname_index(o.tokens)] for p in candidates for o in people[p].occs)
         sure = any(_letters(surname) == base for surname in spelled)
     if not candidates:
