@@ -454,6 +454,19 @@ def test_resolver_place_spelled_otherwise_needs_context_to_join_a_person() -> No
     assert len(resolve(docs).entities) == 3  # Woody Allen, Aalen, Cannes
 
 
+def test_resolver_title_cut_after_a_function_word_runs_to_its_closing_quote() -> None:
+    # Example page 11: the tagger returned "Das Archiv der" of the play „Das Archiv der
+    # verlorenen Schlüssel“; a name cut after "der" outside quotes loses the "der".
+    text = "Mit „Das Archiv der verlorenen Schlüssel“ hat Szabó ein Stück geschrieben."
+    other = "Verdi rief die Beschäftigten von Hollmann und Lidl zum Streik auf."
+    docs = [
+        _doc("a", text, ("Das Archiv der", "OTH"), ("Szabó", "PER")),
+        _doc("b", other, ("Verdi", "ORG"), ("Hollmann und", "ORG")),
+    ]
+    names = sorted(e.name for e in resolve(docs).entities)
+    assert names == ["Das Archiv der verlorenen Schlüssel", "Hollmann", "Szabó", "Verdi"]
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

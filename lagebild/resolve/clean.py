@@ -40,6 +40,10 @@ CURRENCIES = frozenset(
     rupien peso pesos rand schekel dinar rial won cent eurocent
     """.split()
 )
+# Quotation marks around a title („Das Archiv der verlorenen Schlüssel“).
+OPENING_QUOTES = frozenset('„“«»‚"')
+CLOSING_QUOTES = frozenset('“”«»‘"')
+TITLE_MAX_CHARS = 120
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -137,6 +141,7 @@ def collect(
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
     for (_head, text), occs in zip(second, by_doc, strict=True):
         for occ in occs:
+            _repair_cut_end(occ, text)
             _trim_article(occ, text, surfaces)
             _trim_possessive(occ, text, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
@@ -218,6 +223,49 @@ def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
     occ.start = start
     occ.surface = rest
     occ.tokens = occ.tokens[1:]
+
+
+def _repair_cut_end(occ: Occ, text: str) -> None:
+    """A name the tagger ended on a function word ("Das Archiv der"): a title in quotes
+    runs on to its closing quote, anything else loses the trailing function words."""
+    if len(occ.tokens) < 2 or not _loose_end(occ.tokens[-1]):
+        return
+    opening = text[max(0, occ.start - 1) : occ.start]
+    if opening and opening in OPENING_QUOTES:
+        close = _closing_quote(text, occ.end)
+        if close is not None:
+            title = text[occ.start : close].rstrip(".,;: ")
+            occ.end = occ.start + len(title)
+            occ.surface = " ".join(title.split())
+            occ.tokens = occ.surface.split()
+            return
+    tokens = list(occ.tokens)
+    while len(tokens) > 1 and _loose_end(tokens[-1]):
+        tokens.pop()
+    cut = text.find(tokens[-1], occ.start, occ.end)
+    if cut < 0:
+        return
+    occ.end = cut + len(tokens[-1])
+    occ.surface = " ".join(tokens)
+    occ.tokens = tokens
+
+
+def _loose_end(token: str) -> bool:
+    """A function word printed small ("der", "für"): not "Man" of "Third Man", not the
+    initial "A" of "Salah A"."""
+    return token.islower() and token in FUNCTION_WORDS
+
+
+def _closing_quote(text: str, start: int) -> int | None:
+    """Where the quote open before ``start`` closes, within one sentence and
+    TITLE_MAX_CHARS characters; None if it does not."""
+    for at in range(start, min(len(text), start + TITLE_MAX_CHARS)):
+        char = text[at]
+        if char in CLOSING_QUOTES:
+            return at
+        if char in "\n!?":
+            return None
+    return None
 
 
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
