@@ -467,6 +467,21 @@ def test_resolver_title_cut_after_a_function_word_runs_to_its_closing_quote() ->
     assert names == ["Das Archiv der verlorenen Schlüssel", "Hollmann", "Szabó", "Verdi"]
 
 
+def test_resolver_role_word_tagged_with_a_known_name_is_cut_off_as_its_role() -> None:
+    # Example page 09: "der Gewerkschaft Verdi" tagged whole made a second union beside
+    # "Verdi"; the role word goes to the name the batch has alone.
+    docs = [
+        _doc("a", "Die Gewerkschaft Verdi rief zum Streik.", ("Gewerkschaft Verdi", "ORG")),
+        _doc("b", "Verdi sprach von Erfolg.", ("Verdi", "ORG")),
+        _doc("c", "Die Gewerkschaft Nahrung kam.", ("Gewerkschaft Nahrung", "ORG")),
+        _doc("d", "Die Universität Wien lehrt.", ("Universität Wien", "ORG")),
+        _doc("e", "In Wien regnet es.", ("Wien", "LOC")),
+    ]
+    entities = {e.name: e for e in resolve(docs).entities}
+    assert sorted(entities) == ["Gewerkschaft Nahrung", "Universität Wien", "Verdi", "Wien"]
+    assert entities["Verdi"].roles == ["Gewerkschaft"]
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

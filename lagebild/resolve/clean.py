@@ -136,6 +136,7 @@ def collect(
     # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan".
     printed = {occ.tokens[-1] for occs in by_doc for occ in occs if occ.label == "PER"}
     surfaces = {occ.surface for occs in by_doc for occ in occs}
+    labelled = {(occ.surface, occ.label) for occs in by_doc for occ in occs}
     # "Putins" is a genitive where "Wladimir Putin" was seen.
     last_words = {surface.rsplit(" ", 1)[-1] for surface in surfaces}
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
@@ -143,6 +144,7 @@ def collect(
         for occ in occs:
             _repair_cut_end(occ, text)
             _trim_article(occ, text, surfaces)
+            _trim_role_word(occ, text, labelled)
             _trim_possessive(occ, text, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
         _extend_institutions(occs, text)
@@ -266,6 +268,23 @@ def _closing_quote(text: str, start: int) -> int | None:
         if char in "\n!?":
             return None
     return None
+
+
+def _trim_role_word(occ: Occ, text: str, labelled: set[tuple[str, EntityLabel]]) -> None:
+    """ "Gewerkschaft Verdi" -> "Verdi": a role word tagged with a name the batch has
+    alone with the same label (not "Universität Wien": Wien is a place); the role is
+    read from the text before the name afterwards."""
+    if len(occ.tokens) < 2 or role_kind(occ.tokens[0]) is None:
+        return
+    rest = " ".join(occ.tokens[1:])
+    if (rest, occ.label) not in labelled:
+        return
+    start = text.find(occ.tokens[1], occ.start + len(occ.tokens[0]), occ.end)
+    if start < 0:
+        return
+    occ.start = start
+    occ.surface = rest
+    occ.tokens = occ.tokens[1:]
 
 
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
