@@ -482,6 +482,42 @@ def test_resolver_role_word_tagged_with_a_known_name_is_cut_off_as_its_role() ->
     assert entities["Verdi"].roles == ["Gewerkschaft"]
 
 
+def test_resolver_drops_a_sentence_start_word_the_batch_writes_small() -> None:
+    # A 4,000-article store had people "Zweifellos", "Draußen", "Still": words capitalised
+    # only because they open a sentence, which the batch's texts write small elsewhere.
+    docs = [
+        _doc(
+            "a",
+            "Zweifellos kam Merkel. Draußen regnete es.",
+            ("Zweifellos", "PER"),
+            ("Merkel", "PER"),
+            ("Draußen", "LOC"),
+        ),
+        _doc("b", "Es war zweifellos kalt und draußen dunkel, zweifellos.", ("Es", "OTH")),
+        _doc("c", "Er blieb draußen, zweifellos müde, draußen vor der Tür.", ("Er", "OTH")),
+        # "Neuer" is written small, but it is Manuel Neuer's name.
+        _doc(
+            "e",
+            "Manuel Neuer hielt. Neuer sagte, ein neuer Ball, ein neuer Tag, neuer.",
+            ("Manuel Neuer", "PER"),
+            ("Neuer", "PER"),
+        ),
+        # "Frank" opens a sentence too, but the batch writes it capitalised mid-sentence.
+        _doc(
+            "d",
+            "Frank lachte. Dann sagte Frank nichts, frank und frei.",
+            ("Frank", "PER"),
+            ("Frank", "PER"),
+        ),
+    ]
+    result = resolve(docs)
+    assert sorted((d.text, d.reason) for d in result.dropped if d.reason == "written_small") == [
+        ("Draußen", "written_small"),
+        ("Zweifellos", "written_small"),
+    ]
+    assert sorted(e.name for e in result.entities) == ["Frank", "Manuel Neuer", "Merkel"]
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

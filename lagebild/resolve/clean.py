@@ -10,6 +10,7 @@ says about names: which tokens open person names (first names) and which close t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -44,6 +45,9 @@ CURRENCIES = frozenset(
 OPENING_QUOTES = frozenset('„“«»‚"')
 CLOSING_QUOTES = frozenset('“”«»‘"')
 TITLE_MAX_CHARS = 120
+# A word the batch's texts write small this often is no name where it opens a sentence.
+SMALL_MIN = 3
+WORD_EDGES = ".,;:!?\"'„“”«»‚‘’()[]…–-/"
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -140,7 +144,9 @@ def collect(
     # "Putins" is a genitive where "Wladimir Putin" was seen.
     last_words = {surface.rsplit(" ", 1)[-1] for surface in surfaces}
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
+    spelling = _Spelling(by_doc)
     for (_head, text), occs in zip(second, by_doc, strict=True):
+        spelling.count(text, occs)
         for occ in occs:
             _repair_cut_end(occ, text)
             _trim_article(occ, text, surfaces)
@@ -158,6 +164,7 @@ def collect(
             )
             words = text[max(0, occ.start - 12) : occ.start].split()
             occ.before = words[-1] if words else None
+    spelling.drop(by_doc, heads, dropped)
     return by_doc, dropped, heads
 
 
@@ -169,6 +176,64 @@ def _in_order(
         if article_id != head.article_id:
             raise ValueError(f"text of {article_id} where {head.article_id} was expected")
         yield head, text
+
+
+class _Spelling:
+    """How the batch's texts write the words of its one-word mentions: small or
+    capitalised, and which mentions open a sentence.
+
+    German capitalises the first word of a sentence, so the tagger takes some adverbs and
+    adjectives there for names ("Zweifellos", "Draußen"). Such a mention goes when the
+    texts write the word small at least SMALL_MIN times and more often than capitalised,
+    unless a longer person mention of the batch has it ("Neuer" of Manuel Neuer).
+    """
+
+    def __init__(self, by_doc: list[list[Occ]]) -> None:
+        self.words = {
+            occ.surface
+            for occs in by_doc
+            for occ in occs
+            if len(occ.tokens) == 1 and occ.surface[1:].islower()
+        }
+        self.words -= {
+            token
+            for occs in by_doc
+            for occ in occs
+            if occ.label == "PER" and len(occ.tokens) >= 2
+            for token in occ.tokens
+        }
+        self.small = {word.lower() for word in self.words}
+        self.wanted = self.small | self.words
+        self.counts: Counter[str] = Counter()
+        self.opening: set[int] = set()
+
+    def count(self, text: str, occs: list[Occ]) -> None:
+        """Count one text's words, and note its mentions that open a sentence."""
+        # Split and counted in C; punctuation is cut from the distinct words only.
+        for raw, times in Counter(text.split()).items():
+            token = raw.strip(WORD_EDGES)
+            if token in self.wanted:
+                self.counts[token] += times
+        for occ in occs:
+            if occ.surface in self.words:
+                before = text[: occ.start].rstrip(" \t\"„“”«»'‚‘’(")
+                if not before or before[-1] in ".!?:\n":
+                    self.opening.add(id(occ))
+
+    def drop(self, by_doc: list[list[Occ]], heads: list[DocHead], dropped: list[Dropped]) -> None:
+        """Drop the sentence-opening mentions of words the texts write small."""
+        for occs, head in zip(by_doc, heads, strict=True):
+            kept: list[Occ] = []
+            for occ in occs:
+                if id(occ) in self.opening:
+                    small = self.counts[occ.surface.lower()]
+                    if small >= SMALL_MIN and small > self.counts[occ.surface]:
+                        dropped.append(
+                            Dropped(head.article_id, occ.key_start, occ.surface, "written_small")
+                        )
+                        continue
+                kept.append(occ)
+            occs[:] = kept
 
 
 def _drop_common_nouns(

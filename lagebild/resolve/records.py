@@ -42,7 +42,9 @@ class Dropped:
     name), ``function_word`` (a capitalised article, pronoun or question word the tagger
     took for a name, "Wozu"), ``currency`` ("Euro", "Dollar": GermEval labels them OTH),
     ``common_noun`` (a one-word person that is a German common noun and no name the batch
-    or the name lists know, "Skepsis"; ``lagebild.resolve.nouns``).
+    or the name lists know, "Skepsis"; ``lagebild.resolve.nouns``), ``written_small`` (a
+    word that opens a sentence and that the batch's texts write small more often than
+    capitalised, "Zweifellos").
     """
 
     article_id: str
