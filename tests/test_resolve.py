@@ -518,6 +518,25 @@ def test_resolver_drops_a_sentence_start_word_the_batch_writes_small() -> None:
     assert sorted(e.name for e in result.entities) == ["Frank", "Manuel Neuer", "Merkel"]
 
 
+def test_resolver_name_cut_at_a_particle_runs_on_to_the_surname() -> None:
+    # A 4,000-article store had 62 mentions of "Alexander Van": the tagger stopped
+    # before "der Bellen", and sentence-opening "Van" alone the same way.
+    docs = [
+        _doc("a", "Alexander Van der Bellen gewann.", ("Alexander Van", "PER")),
+        _doc("b", "Van der Bellen sprach. Er traf Van Gaal.", ("Van", "PER"), ("Van Gaal", "PER")),
+        _doc("c", "Ursula von der Leyen kam.", ("Ursula von", "PER")),
+        _doc("d", "Karl von Österreich kam.", ("Karl von", "PER"), ("Österreich", "LOC")),
+    ]
+    forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
+    assert forms == {
+        "Alexander Van der Bellen": ["Alexander Van der Bellen", "Van der Bellen"],
+        "Van Gaal": ["Van Gaal"],
+        "Ursula von der Leyen": ["Ursula von der Leyen"],
+        "Karl von": ["Karl von"],
+        "Österreich": ["Österreich"],
+    }
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

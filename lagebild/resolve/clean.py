@@ -10,6 +10,7 @@ says about names: which tokens open person names (first names) and which close t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from lagebild.resolve.inflect import (
     is_known,
     strip_genitive,
 )
-from lagebild.resolve.names import GENERATION_SUFFIXES, fold
+from lagebild.resolve.names import GENERATION_SUFFIXES, NAME_PARTICLES, fold
 from lagebild.resolve.nouns import is_common_noun
 from lagebild.resolve.records import Dropped, MentionDoc
 from lagebild.resolve.roles import RoleMatch, find_roles, role_heads, role_kind
@@ -48,6 +49,8 @@ TITLE_MAX_CHARS = 120
 # A word the batch's texts write small this often is no name where it opens a sentence.
 SMALL_MIN = 3
 WORD_EDGES = ".,;:!?\"'„“”«»‚‘’()[]…–-/"
+# After a name particle: more particles (small), then a capitalised surname.
+AFTER_PARTICLE = re.compile(r"(?:[ \t]+[a-zäöü]{1,4})*[ \t]+[A-ZÄÖÜ][\w'’-]*\w")
 # Abbreviations whose final period is part of the name.
 KEEP_PERIOD = frozenset({"st.", "jr.", "sr.", "dr.", "mr.", "co.", "inc.", "ltd."})
 
@@ -153,6 +156,8 @@ def collect(
             _trim_role_word(occ, text, labelled)
             _trim_possessive(occ, text, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
+        for occ in occs:
+            _extend_particle(occ, text, occs)
         _extend_institutions(occs, text)
         spans = [(o.start, o.end, o.label) for o in occs]
         heads_of_roles = role_heads(text)
@@ -392,6 +397,25 @@ def _extend_first_names(
         if word not in first_names and (is_known(word) or _described(words[:-1])):
             continue
         _prepend(occ, word)
+
+
+def _extend_particle(occ: Occ, text: str, occs: list[Occ]) -> None:
+    """ "Alexander Van" -> "Alexander Van der Bellen": a person's name the tagger ended on a
+    name particle runs on over further particles to the capitalised surname after them,
+    unless another mention starts there ("Karl von" before the place "Österreich")."""
+    if occ.label != "PER" or occ.tokens[-1].lower() not in NAME_PARTICLES:
+        return
+    match = AFTER_PARTICLE.match(text, occ.end)
+    if match is None:
+        return
+    words = match.group(0).split()
+    if any(w.lower() not in NAME_PARTICLES for w in words[:-1]):
+        return
+    if any(occ.end <= other.start < match.end() for other in occs):
+        return
+    occ.end = match.end()
+    occ.tokens = [*occ.tokens, *words]
+    occ.surface = " ".join(occ.tokens)
 
 
 def _extend_institutions(occs: list[Occ], text: str) -> None:
