@@ -537,6 +537,25 @@ def test_resolver_name_cut_at_a_particle_runs_on_to_the_surname() -> None:
     }
 
 
+def test_resolver_party_named_as_an_adjective_meets_its_inflected_form() -> None:
+    # "die Grünen" and "Grüne" (and "der Linken", "die Linke") were two parties each in
+    # a 4,000-article store; a place and a person keep their -en apart ("Franken").
+    docs = [
+        _doc("a", "Die Grünen stimmten zu.", ("Grünen", "ORG")),
+        _doc("b", "Grüne und Linke stimmten dagegen.", ("Grüne", "ORG"), ("Linke", "ORG")),
+        _doc("c", "Ein Antrag der Linken scheiterte.", ("Linken", "ORG")),
+        _doc("d", "In Franken regnet es.", ("Franken", "LOC")),
+        _doc("e", "Franke sagte nichts.", ("Franke", "PER")),
+    ]
+    forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
+    assert forms == {
+        "Grüne": ["Grüne", "Grünen"],
+        "Linke": ["Linke", "Linken"],
+        "Franken": ["Franken"],
+        "Franke": ["Franke"],
+    }
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

@@ -555,13 +555,19 @@ def _group_others(
         tokens = occs[0].tokens
         base = strip_genitive(tokens[-1])
         head = tokens[-1][:-2] if tokens[-1].endswith("es") else None
-        for candidate in (head, base):
+        # An organisation named by an adjective, inflected: "der Grünen" is "Grüne".
+        weak = tokens[-1][:-1] if len(tokens) == 1 and tokens[-1].endswith("en") else None
+        if weak is not None and not _mostly(occs, "ORG"):
+            weak = None
+        for candidate in (head, base, weak):
             if candidate is None:
                 continue
             target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
             # A given name alone meets its base only as printed, not by key: "Hans" is
             # no genitive of "Haan", "Hannes" none of "Hann".
             given = len(tokens) == 1 and tokens[0] in given_names
+            if candidate is weak and target in groups and not _mostly(groups[target], "ORG"):
+                continue
             if (
                 target != key
                 and target in groups
@@ -575,6 +581,11 @@ def _group_others(
         for opened in _by_opening(occs)
         for part in _by_kind(opened)
     ]
+
+
+def _mostly(occs: list[Occ], label: str) -> bool:
+    """True when more than half of the mentions have the tagger label ``label``."""
+    return 2 * sum(1 for o in occs if o.label == label) > len(occs)
 
 
 def _by_opening(occs: list[Occ]) -> list[list[Occ]]:
