@@ -556,6 +556,19 @@ def test_resolver_party_named_as_an_adjective_meets_its_inflected_form() -> None
     }
 
 
+def test_resolver_given_name_in_s_is_no_genitive_of_another_given_name() -> None:
+    # A 4,000-article store had one "Andrea" of 41 mentions, "Andreas" among its forms.
+    docs = [
+        _doc("a", "Andreas Kiefer trainiert.", ("Andreas Kiefer", "PER")),
+        _doc("b", "Andrea Nahles spricht.", ("Andrea Nahles", "PER")),
+        _doc("c", "Trainer Andreas lachte.", ("Andreas", "PER")),
+        _doc("d", "Andrea kam spät.", ("Andrea", "PER")),
+    ]
+    forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
+    assert "Andreas" not in forms.get("Andrea", [])
+    assert "Andrea" not in forms.get("Andreas", [])
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

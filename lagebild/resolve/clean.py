@@ -140,8 +140,14 @@ def collect(
         by_doc.append(occs)
     _drop_common_nouns(by_doc, heads, dropped)
     first_names, surnames = _name_parts(by_doc)
-    # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan".
-    printed = {occ.tokens[-1] for occs in by_doc for occ in occs if occ.label == "PER"}
+    # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan"; and
+    # a given name is no surname: "Andreas Kiefer" is none of "Andrea" (Nahles).
+    printed = {
+        occ.tokens[-1]
+        for occs in by_doc
+        for occ in occs
+        if occ.label == "PER" and (len(occ.tokens) > 1 or occ.tokens[-1] not in first_names)
+    }
     surfaces = {occ.surface for occs in by_doc for occ in occs}
     labelled = {(occ.surface, occ.label) for occs in by_doc for occ in occs}
     # "Putins" is a genitive where "Wladimir Putin" was seen.

@@ -559,20 +559,18 @@ def _group_others(
         weak = tokens[-1][:-1] if len(tokens) == 1 and tokens[-1].endswith("en") else None
         if weak is not None and not _mostly(occs, "ORG"):
             weak = None
+        # A given name alone, tagged as a person, is no genitive: "Hans" is none of "Haan"
+        # (by key), "Andreas" none of "Andrea", "Hannes" none of "Hann" ("Kurdistans",
+        # once first word of a person mention, is a place's).
+        if len(tokens) == 1 and tokens[0] in given_names and _mostly(occs, "PER"):
+            head = base = None
         for candidate in (head, base, weak):
             if candidate is None:
                 continue
             target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
-            # A given name alone meets its base only as printed, not by key: "Hans" is
-            # no genitive of "Haan", "Hannes" none of "Hann".
-            given = len(tokens) == 1 and tokens[0] in given_names
-            if candidate is weak and target in groups and not _mostly(groups[target], "ORG"):
+            if candidate == weak and target in groups and not _mostly(groups[target], "ORG"):
                 continue
-            if (
-                target != key
-                and target in groups
-                and (not given or any(o.surface == candidate for o in groups[target]))
-            ):
+            if target != key and target in groups:
                 groups[target].extend(groups.pop(key))
                 break
     return [
