@@ -569,6 +569,27 @@ def test_resolver_given_name_in_s_is_no_genitive_of_another_given_name() -> None
     assert "Andrea" not in forms.get("Andreas", [])
 
 
+def test_resolver_common_noun_is_no_spelling_variant_of_a_name() -> None:
+    # The key folds double letters for transliterations (Dmitrijew, Dmitriew); in a
+    # 4,000-article store it made one entity of "Spital" (hospital) and the town
+    # "Spittal", and of the clubs "Dynamo" and "Dinamo". Kiew and Kiev stay one.
+    docs = [
+        _doc("a", "Er liegt im Spital in Wien.", ("Spital", "LOC"), ("Wien", "LOC")),
+        _doc("b", "In Spittal regnet es.", ("Spittal", "LOC")),
+        _doc("c", "Dynamo gewann gegen Dinamo.", ("Dynamo", "ORG"), ("Dinamo", "ORG")),
+        _doc("d", "Kiew und Kiev.", ("Kiew", "LOC"), ("Kiev", "LOC")),
+    ]
+    forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
+    assert forms == {
+        "Spital": ["Spital"],
+        "Spittal": ["Spittal"],
+        "Wien": ["Wien"],
+        "Dynamo": ["Dynamo"],
+        "Dinamo": ["Dinamo"],
+        "Kiew": ["Kiev", "Kiew"],
+    }
+
+
 def test_resolver_keeps_a_common_noun_that_is_a_surname_in_the_batch() -> None:
     # "Helfer" is a noun, but where the batch has "Anna Helfer" it is her surname; a
     # noun as another kind of name ("Facebook") is the tagger's to judge.

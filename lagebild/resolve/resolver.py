@@ -73,6 +73,7 @@ from lagebild.resolve.names import (
     slug,
     surname_index,
 )
+from lagebild.resolve.nouns import is_common_noun
 from lagebild.resolve.records import Dropped, MentionDoc, Resolution, RoleSighting
 from lagebild.resolve.roles import RoleMatch
 
@@ -577,7 +578,8 @@ def _group_others(
         _Cluster(occs=part, person=False)
         for occs in groups.values()
         for opened in _by_opening(occs)
-        for part in _by_kind(opened)
+        for noun_or_not in _by_noun(opened)
+        for part in _by_kind(noun_or_not)
     ]
 
 
@@ -602,6 +604,34 @@ def _by_opening(occs: list[Occ]) -> list[list[Occ]]:
     return [
         [o for o, g in zip(occs, opens_g, strict=True) if g],
         [o for o, g in zip(occs, opens_g, strict=True) if not g],
+    ]
+
+
+def _by_noun(occs: list[Occ]) -> list[list[Occ]]:
+    """One key's mentions, split where some are a German common noun and others not.
+
+    The key folds double letters and vowels for transliterations, but a common noun is
+    no spelling of a name: "Spital" (hospital) and the town "Spittal", the clubs "Dynamo"
+    and "Dinamo".
+    """
+    letters = {_letters(o.surface) for o in occs}
+    if len(letters) == 1:
+        return [occs]
+    # Per spelling (case, accents and inflection aside: "SPIEGEL", "Chinas", "Linken" are
+    # spellings of "Spiegel", "China", "Linke"): a noun when every one-word mention is one.
+    of_occ = [_spelling(o, letters) for o in occs]
+    spelled = set(of_occ)  # "Linken" is an inflection of "Linke", as in step 6
+    of_occ = [sp[:-1] if sp.endswith("n") and sp[:-1] in spelled else sp for sp in of_occ]
+    nouns: dict[str, bool] = {}
+    for occ, spelling in zip(occs, of_occ, strict=True):
+        one = len(occ.tokens) == 1 and is_common_noun(occ.surface)
+        nouns[spelling] = nouns.get(spelling, True) and one
+    if all(nouns.values()) or not any(nouns.values()):
+        return [occs]
+    noun = [nouns[spelling] for spelling in of_occ]
+    return [
+        [o for o, n in zip(occs, noun, strict=True) if n],
+        [o for o, n in zip(occs, noun, strict=True) if not n],
     ]
 
 
