@@ -614,6 +614,8 @@ def _by_noun(occs: list[Occ]) -> list[list[Occ]]:
     no spelling of a name: "Spital" (hospital) and the town "Spittal", the clubs "Dynamo"
     and "Dinamo".
     """
+    if not any(len(o.tokens) == 1 and is_common_noun(o.surface) for o in occs):
+        return [occs]  # most keys: asked before the spellings, which cost more
     letters = {_letters(o.surface) for o in occs}
     if len(letters) == 1:
         return [occs]
