@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy
@@ -47,6 +47,7 @@ def _table(folder: Path = NOUNS_DIR) -> NDArray[numpy.uint64]:
     return numpy.asarray(table, dtype=numpy.uint64)
 
 
+@lru_cache(maxsize=200_000)  # asked of a store's words again and again
 def is_common_noun(word: str, folder: Path = NOUNS_DIR) -> bool:
     """Whether ``word`` (one token, as printed) is a common noun that is no known name."""
     table = _table(folder)
