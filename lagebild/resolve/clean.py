@@ -140,7 +140,15 @@ def collect(
                 continue
             occs.append(Occ(index, mention.start, start, end, name, mention.label, name.split()))
         by_doc.append(occs)
-    _drop_common_nouns(by_doc, heads, dropped)
+    # The words of the batch's full person names: no such word is dropped as a noun.
+    name_words = {
+        token
+        for occs in by_doc
+        for occ in occs
+        if occ.label == "PER" and len(occ.tokens) >= 2
+        for token in occ.tokens
+    }
+    _drop_common_nouns(by_doc, heads, dropped, name_words)
     first_names, surnames = _name_parts(by_doc)
     # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan"; and
     # a given name is no surname: "Andreas Kiefer" is none of "Andrea" (Nahles).
@@ -155,7 +163,7 @@ def collect(
     # "Putins" is a genitive where "Wladimir Putin" was seen.
     last_words = {surface.rsplit(" ", 1)[-1] for surface in surfaces}
     second = zip(heads, kept, strict=True) if texts is None else _in_order(texts, heads)
-    spelling = _Spelling(by_doc)
+    spelling = _Spelling(by_doc, name_words)
     for (_head, text), occs in zip(second, by_doc, strict=True):
         spelling.count(text, occs)
         for occ in occs:
@@ -201,20 +209,14 @@ class _Spelling:
     unless a longer person mention of the batch has it ("Neuer" of Manuel Neuer).
     """
 
-    def __init__(self, by_doc: list[list[Occ]]) -> None:
+    def __init__(self, by_doc: list[list[Occ]], name_words: set[str]) -> None:
         self.words = {
             occ.surface
             for occs in by_doc
             for occ in occs
             if len(occ.tokens) == 1 and occ.surface[1:].islower()
         }
-        self.words -= {
-            token
-            for occs in by_doc
-            for occ in occs
-            if occ.label == "PER" and len(occ.tokens) >= 2
-            for token in occ.tokens
-        }
+        self.words -= name_words
         self.small = {word.lower() for word in self.words}
         self.wanted = self.small | self.words
         self.counts: Counter[str] = Counter()
@@ -250,15 +252,10 @@ class _Spelling:
 
 
 def _drop_common_nouns(
-    by_doc: list[list[Occ]], heads: list[DocHead], dropped: list[Dropped]
+    by_doc: list[list[Occ]], heads: list[DocHead], dropped: list[Dropped], name_words: set[str]
 ) -> None:
     """Drop one-word persons that are common nouns ("Skepsis"), unless a longer person
     mention of the batch has the word ("Anna Helfer" makes "Helfer", "Helfers" hers)."""
-    name_words: set[str] = set()
-    for occs in by_doc:
-        for occ in occs:
-            if occ.label == "PER" and len(occ.tokens) >= 2:
-                name_words.update(occ.tokens)
     for occs, head in zip(by_doc, heads, strict=True):
         kept: list[Occ] = []
         for occ in occs:
@@ -294,15 +291,18 @@ def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
     before = text[max(0, occ.start - 3) : occ.start].rstrip(" ")
     if before and before[-1] not in SENTENCE_END:  # "in Den Haag": the name's own article
         return
-    rest = " ".join(occ.tokens[1:])
-    if rest not in surfaces:
-        return
-    start = text.find(occ.tokens[1], occ.start, occ.end)
+    if " ".join(occ.tokens[1:]) in surfaces:
+        _cut_first_word(occ, text)
+
+
+def _cut_first_word(occ: Occ, text: str) -> None:
+    """Start the mention at its second word (found in the text after the first)."""
+    start = text.find(occ.tokens[1], occ.start + len(occ.tokens[0]), occ.end)
     if start < 0:
         return
     occ.start = start
-    occ.surface = rest
     occ.tokens = occ.tokens[1:]
+    occ.surface = " ".join(occ.tokens)
 
 
 def _repair_cut_end(occ: Occ, text: str) -> None:
@@ -354,15 +354,8 @@ def _trim_role_word(occ: Occ, text: str, labelled: set[tuple[str, EntityLabel]])
     read from the text before the name afterwards."""
     if len(occ.tokens) < 2 or role_kind(occ.tokens[0]) is None:
         return
-    rest = " ".join(occ.tokens[1:])
-    if (rest, occ.label) not in labelled:
-        return
-    start = text.find(occ.tokens[1], occ.start + len(occ.tokens[0]), occ.end)
-    if start < 0:
-        return
-    occ.start = start
-    occ.surface = rest
-    occ.tokens = occ.tokens[1:]
+    if (" ".join(occ.tokens[1:]), occ.label) in labelled:
+        _cut_first_word(occ, text)
 
 
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:

@@ -614,27 +614,20 @@ def _by_noun(occs: list[Occ]) -> list[list[Occ]]:
     no spelling of a name: "Spital" (hospital) and the town "Spittal", the clubs "Dynamo"
     and "Dinamo".
     """
-    if not any(len(o.tokens) == 1 and is_common_noun(o.surface) for o in occs):
+    is_noun = [len(o.tokens) == 1 and is_common_noun(o.surface) for o in occs]
+    if not any(is_noun):
         return [occs]  # most keys: asked before the spellings, which cost more
-    letters = {_letters(o.surface) for o in occs}
-    if len(letters) == 1:
+    of_occ = _spellings(occs)
+    if of_occ is None:
         return [occs]
     # Per spelling (case, accents and inflection aside: "SPIEGEL", "Chinas", "Linken" are
     # spellings of "Spiegel", "China", "Linke"): a noun when every one-word mention is one.
-    of_occ = [_spelling(o, letters) for o in occs]
     spelled = set(of_occ)  # "Linken" is an inflection of "Linke", as in step 6
     of_occ = [sp[:-1] if sp.endswith("n") and sp[:-1] in spelled else sp for sp in of_occ]
     nouns: dict[str, bool] = {}
-    for occ, spelling in zip(occs, of_occ, strict=True):
-        one = len(occ.tokens) == 1 and is_common_noun(occ.surface)
-        nouns[spelling] = nouns.get(spelling, True) and one
-    if all(nouns.values()) or not any(nouns.values()):
-        return [occs]
-    noun = [nouns[spelling] for spelling in of_occ]
-    return [
-        [o for o, n in zip(occs, noun, strict=True) if n],
-        [o for o, n in zip(occs, noun, strict=True) if not n],
-    ]
+    for spelling, noun in zip(of_occ, is_noun, strict=True):
+        nouns[spelling] = nouns.get(spelling, True) and noun
+    return _apart(occs, [nouns[spelling] for spelling in of_occ])
 
 
 def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
@@ -648,10 +641,9 @@ def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
     is the vote of its tagger labels alone: a role before a genitive belongs to someone
     else ("der Trainer Ghanas", "Gouverneur Kaliforniens").
     """
-    letters = {_letters(o.surface) for o in occs}
-    if len(letters) == 1:
+    of_occ = _spellings(occs)
+    if of_occ is None:
         return [occs]
-    of_occ = [_spelling(o, letters) for o in occs]
     spellings: dict[str, list[Occ]] = defaultdict(list)
     for occ, spelling in zip(occs, of_occ, strict=True):
         spellings[spelling].append(occ)
@@ -662,9 +654,22 @@ def _by_kind(occs: list[Occ]) -> list[list[Occ]]:
         for spelling, members in spellings.items()
         if _is_person(_tally((o.doc, o.label, []) for o in members))
     }
+    return _apart(occs, [spelling in person for spelling in of_occ])
+
+
+def _spellings(occs: list[Occ]) -> list[str] | None:
+    """Each mention's spelling (see :func:`_by_kind`), or None when all have one."""
+    letters = {_letters(o.surface) for o in occs}
+    if len(letters) == 1:
+        return None
+    return [_spelling(o, letters) for o in occs]
+
+
+def _apart(occs: list[Occ], flags: list[bool]) -> list[list[Occ]]:
+    """The mentions with the flag set, then the others; an empty part left out."""
     parts = [
-        [o for o, spelling in zip(occs, of_occ, strict=True) if spelling in person],
-        [o for o, spelling in zip(occs, of_occ, strict=True) if spelling not in person],
+        [o for o, flag in zip(occs, flags, strict=True) if flag],
+        [o for o, flag in zip(occs, flags, strict=True) if not flag],
     ]
     return [part for part in parts if part]
 
