@@ -482,6 +482,33 @@ def test_resolver_role_word_tagged_with_a_known_name_is_cut_off_as_its_role() ->
     assert entities["Verdi"].roles == ["Gewerkschaft"]
 
 
+def test_resolver_keeps_a_role_word_before_a_genitive_plural_of_people() -> None:
+    # A 4,000-article store: "Gewerkschaft Deutscher Lokomotivführer" lost its first word
+    # because the tagger also cut out "Deutscher Lokomotivführer" alone; a remainder that
+    # names people ("Lokomotivführer", "Journalisten") is no name of its own.
+    docs = [
+        _doc(
+            "a",
+            "Die Gewerkschaft Deutscher Lokomotivführer streikt.",
+            ("Gewerkschaft Deutscher Lokomotivführer", "ORG"),
+        ),
+        _doc(
+            "b",
+            "Der Chef der Deutscher Lokomotivführer sprach.",
+            ("Deutscher Lokomotivführer", "ORG"),
+        ),
+        _doc(
+            "c",
+            "Der Deutsche Journalisten-Verband und der Verband Deutscher Journalisten.",
+            ("Verband Deutscher Journalisten", "ORG"),
+        ),
+        _doc("d", "Deutscher Journalisten gibt es viele.", ("Deutscher Journalisten", "ORG")),
+    ]
+    names = sorted(e.name for e in resolve(docs).entities)
+    assert "Gewerkschaft Deutscher Lokomotivführer" in names
+    assert "Verband Deutscher Journalisten" in names
+
+
 def test_resolver_drops_a_sentence_start_word_the_batch_writes_small() -> None:
     # A 4,000-article store had people "Zweifellos", "Draußen", "Still": words capitalised
     # only because they open a sentence, which the batch's texts write small elsewhere.
@@ -936,3 +963,31 @@ def test_resolver_an_acronym_does_not_join_a_person() -> None:
     result = resolve(docs)
     assert _forms_of(result, "Christian Kern") == ["Christian Kern"]
     assert any(e.name == "CERN" and e.type == "ORG" for e in result.entities)
+
+
+def test_resolver_adjectives_in_names_are_words_not_transliterations() -> None:
+    # A 4,000-article store: "Baader Bank" (the bank in Munich) was a form of "Bad Bank":
+    # "Baader" looks like an inflected adjective, and its stem "Baad" folded like "Bad".
+    docs = [
+        _doc("a", "Die Bad Bank soll helfen.", ("Bad Bank", "ORG")),
+        _doc("b", "Die Baader Bank meldet Gewinn.", ("Baader Bank", "ORG")),
+        _doc("c", "Die Weißen Hauses Sprecherin.", ("Weißen Hauses", "ORG")),
+        _doc("d", "Im Weißen Haus sagte man.", ("Weißen Haus", "ORG")),
+    ]
+    forms = sorted(sorted(e.forms) for e in resolve(docs).entities)
+    assert forms == [["Baader Bank"], ["Bad Bank"], ["Weißen Haus", "Weißen Hauses"]]
+
+
+def test_resolver_a_name_ending_in_s_is_no_genitive_of_a_common_noun() -> None:
+    # A 4,000-article store named Wales "Wale" (whales, tagged as a place once): "Wales"
+    # was read as the genitive of "Wale". A name is no genitive of a common noun;
+    # "Deutschlands" still joins "Deutschland".
+    docs = [
+        _doc("a", "Der Prinz von Wales kam.", ("Wales", "LOC")),
+        _doc("b", "In Wales regnet es.", ("Wales", "LOC")),
+        _doc("c", "Island fängt Wale.", ("Wale", "LOC")),
+        _doc("d", "Deutschlands Wirtschaft wächst.", ("Deutschlands", "LOC")),
+        _doc("e", "In Deutschland regnet es.", ("Deutschland", "LOC")),
+    ]
+    forms = sorted(sorted(e.forms) for e in resolve(docs).entities)
+    assert forms == [["Deutschland", "Deutschlands"], ["Wale"], ["Wales"]]

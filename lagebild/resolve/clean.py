@@ -351,8 +351,11 @@ def _closing_quote(text: str, start: int) -> int | None:
 def _trim_role_word(occ: Occ, text: str, labelled: set[tuple[str, EntityLabel]]) -> None:
     """ "Gewerkschaft Verdi" -> "Verdi": a role word tagged with a name the batch has
     alone with the same label (not "Universität Wien": Wien is a place); the role is
-    read from the text before the name afterwards."""
+    read from the text before the name afterwards. A remainder that ends in a word for
+    people names no one ("Gewerkschaft Deutscher Lokomotivführer": the union of them)."""
     if len(occ.tokens) < 2 or role_kind(occ.tokens[0]) is None:
+        return
+    if role_kind(occ.tokens[-1]) == "PER":
         return
     if (" ".join(occ.tokens[1:]), occ.label) in labelled:
         _cut_first_word(occ, text)

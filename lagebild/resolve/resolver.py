@@ -517,7 +517,10 @@ def other_key(tokens: list[str], acronyms: Collection[str] = ()) -> str:
             parts.append(_acronym_key(token))
             continue
         if i < len(tokens) - 1 and token[:1].isupper() and looks_adjectival(token):
-            token = adjective_stem(token)
+            # An adjective is a German word, not a transliteration: its stem is keyed by
+            # its letters ("Baader Bank" is no "Bad Bank", though "Baad" folds like it).
+            parts.append(_letters(adjective_stem(token)))
+            continue
         parts.append(fold(token))
     return " ".join(parts)
 
@@ -568,6 +571,8 @@ def _group_others(
         for candidate in (head, base, weak):
             if candidate is None:
                 continue
+            if candidate != weak and _name_on_a_noun(tokens[-1], candidate):
+                continue
             target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
             if candidate == weak and target in groups and not _mostly(groups[target], "ORG"):
                 continue
@@ -581,6 +586,13 @@ def _group_others(
         for noun_or_not in _by_noun(opened)
         for part in _by_kind(noun_or_not)
     ]
+
+
+def _name_on_a_noun(word: str, base: str) -> bool:
+    """True when ``word`` is no common noun but ``base`` (it without a genitive ending)
+    is an inflected one, which takes no genitive "s": "Wales" is none of "Wale" (whales,
+    plural of "Wal"); "Teslas" is one of "Tesla", "Deutschlands" of "Deutschland"."""
+    return is_common_noun(base) and lemmatize(base) != base and not is_common_noun(word)
 
 
 def _mostly(occs: list[Occ], label: str) -> bool:
