@@ -10,7 +10,7 @@ import numpy
 import pytest
 import spacy
 from spacy.training import Example
-from thinc.api import Config
+from thinc.api import Config, registry
 
 from lagebild.annotate.ner import NerTagger
 from lagebild.annotate.ner_context import BRANCH_DIM, context_features, context_table
@@ -142,3 +142,19 @@ def test_silver_keeps_only_sentences_the_teachers_agree_on(tmp_path: Path) -> No
     path = tmp_path / "silver.jsonl.gz"
     assert write_silver(kept, path) == 1
     assert list(read_silver(path)) == kept
+
+
+def test_learn_rate_is_constant_unless_a_decay_is_asked_for() -> None:
+    assert _config(NerSettings())["training"]["optimizer"]["learn_rate"] == 0.001
+    rate = _config(NerSettings(decay_steps=1700, learn_rate=0.002))["training"]["optimizer"][
+        "learn_rate"
+    ]
+    assert rate == {
+        "@schedules": "warmup_linear.v1",
+        "warmup_steps": 250,
+        "total_steps": 1700,
+        "initial_rate": 0.002,
+    }
+    schedule = registry.resolve({"rate": rate})["rate"]  # a schedule spaCy can build
+    steps = [next(schedule) for _ in range(1701)]
+    assert (steps[0], steps[250], steps[1700]) == (0.0, 0.002, 0.0)

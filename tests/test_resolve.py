@@ -991,3 +991,22 @@ def test_resolver_a_name_ending_in_s_is_no_genitive_of_a_common_noun() -> None:
     ]
     forms = sorted(sorted(e.forms) for e in resolve(docs).entities)
     assert forms == [["Deutschland", "Deutschlands"], ["Wale"], ["Wales"]]
+
+
+def test_roles_stop_at_a_sentence_glued_to_the_next() -> None:
+    # A 4,000-article store had the roles "División.Italiens Torhüter" and
+    # "Prozent.Bundeskanzlerin": pages whose sentences lost the space after the period.
+    for text, name, role in [
+        (
+            "Er spielte in der División.Italiens Torhüter Gianluigi Buffon schwieg.",
+            "Gianluigi Buffon",
+            "Italiens Torhüter",
+        ),
+        (
+            "Sie kam auf 30 Prozent.Bundeskanzlerin Angela Merkel schwieg.",
+            "Angela Merkel",
+            "Bundeskanzlerin",
+        ),
+    ]:
+        start = text.index(name)
+        assert [r.text for r in find_roles(text, start, start + len(name))] == [role]

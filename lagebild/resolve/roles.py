@@ -100,7 +100,9 @@ AUXILIARIES = frozenset(
     müsse dürfte dürften durfte durften wollte wollten wolle möchte möchten bleibe blieb
     """.split()
 )
-TOKEN = re.compile(r"\w+(?:[-‐‑'’.]\w+)*|[^\w\s]")
+# A period inside a token joins abbreviations ("U.S."), not a sentence glued to the next
+# one by a lost space ("Prozent.Bundeskanzlerin": a capital and a small letter after it).
+TOKEN = re.compile(r"\w+(?:[-‐‑'’]\w+|\.(?![A-ZÄÖÜ][a-zäöüß])\w+)*|[^\w\s]")
 # How far to look for a role around a name, in characters and in tokens.
 WINDOW_CHARS = 100
 MAX_COMPLEMENT = 8

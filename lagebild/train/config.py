@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 # Defaults chosen by the ablations in lagebild/models/ner-de/MODEL.md (GermEval 2014 dev,
 # strict outer chunks); each field says what it changes.
 
+# Steps of a rising learn rate before a falling schedule (``decay_steps``).
+WARMUP_STEPS = 250
+
 
 @dataclass
 class TrainSettings:
@@ -27,6 +30,7 @@ class TrainSettings:
     hidden_width: int = 64  # hidden layer of the transition parser
     dropout: float = 0.1
     learn_rate: float = 0.001
+    decay_steps: int = 0  # > 0: the rate falls linearly to 0 over these steps (warmup_linear)
     use_averages: bool = True  # parameter averaging in Adam
     batch_start: int = 100  # words per batch, compounding from start to stop
     batch_stop: int = 1000
@@ -47,6 +51,18 @@ class TrainSettings:
 def _list(values: list[str] | list[int]) -> str:
     """A list as a config value."""
     return json.dumps(values)
+
+
+def _learn_rate(s: TrainSettings) -> str:
+    """The optimiser's learn rate: a constant, or a schedule falling to 0 (``decay_steps``)."""
+    if s.decay_steps <= 0:
+        return f"learn_rate = {s.learn_rate}"
+    return f"""
+[training.optimizer.learn_rate]
+@schedules = "warmup_linear.v1"
+warmup_steps = {WARMUP_STEPS}
+total_steps = {s.decay_steps}
+initial_rate = {s.learn_rate}"""
 
 
 def render_config(settings: TrainSettings, train_path: str, dev_path: str) -> str:
@@ -172,7 +188,7 @@ L2 = 0.01
 grad_clip = 1.0
 use_averages = {"true" if s.use_averages else "false"}
 eps = 0.00000001
-learn_rate = {s.learn_rate}
+{_learn_rate(s)}
 
 [training.score_weights]
 ents_f = 1.0
