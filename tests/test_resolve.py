@@ -1010,3 +1010,36 @@ def test_roles_stop_at_a_sentence_glued_to_the_next() -> None:
     ]:
         start = text.index(name)
         assert [r.text for r in find_roles(text, start, start + len(name))] == [role]
+
+
+def test_resolver_recovers_a_full_name_the_tagger_missed() -> None:
+    # Seed 002: since model h1 the tagger misses "Rustem Umjerow" after "Sekretär des
+    # nationalen Sicherheitsrats", so his role there was lost. A person's full name
+    # that the batch has tagged in two other articles is a mention wherever it is
+    # printed untagged, as a word of its own.
+    role_text = "Es kam der Sekretär des nationalen Sicherheitsrats Rustem Umjerow nach Miami."
+    docs = [
+        _doc("a", "Rustem Umjerow sprach.", ("Rustem Umjerow", "PER")),
+        _doc("b", "Dann kam Rustem Umjerow.", ("Rustem Umjerow", "PER")),
+        _doc("c", role_text, ("Miami", "LOC")),
+        # Not inside another word or a longer tagged name, and only as a whole word.
+        _doc("d", "In Ufa: die Rustem-Umjerow-Stiftung und Rustem Umjerows Sohn.", ("Ufa", "LOC")),
+        _doc("e", "Nur Hans Rustem Umjerow.", ("Hans Rustem Umjerow", "PER")),
+        # A name tagged in one article only is not looked for elsewhere.
+        _doc("f", "Dort war Olga Petrowa.", ("Olga Petrowa", "PER")),
+        _doc("g", "Olga Petrowa blieb in Miami.", ("Miami", "LOC")),
+        # Other names get the label the batch gives them; none opening with an article.
+        _doc("h", "Laut Ars Technica kam Die Zeit.", ("Ars Technica", "ORG"), ("Die Zeit", "ORG")),
+        _doc("i", "Ars Technica und Die Zeit.", ("Ars Technica", "ORG"), ("Die Zeit", "ORG")),
+        _doc("j", "Die Zeit läuft in Miami, schrieb Ars Technica.", ("Miami", "LOC")),
+    ]
+    result = resolve(docs)
+    start = role_text.index("Rustem")
+    umjerow = result.entity_of("c", start)
+    assert umjerow is not None and umjerow.name == "Rustem Umjerow"
+    assert umjerow.roles == ["Sekretär des nationalen Sicherheitsrats"]
+    other = docs[-1].text.index("Ars Technica")
+    assert sorted((a, m.start, m.text, m.label) for a, m in result.added) == [
+        ("c", start, "Rustem Umjerow", "PER"),
+        ("j", other, "Ars Technica", "ORG"),
+    ]

@@ -28,9 +28,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
     "Trumps": {"form"},
     # "Kreml-Unterhändler Kirill Dmitrijew" is printed only in the photo caption of 004.
     "Kreml-Unterhändler": {"role"},
-    # Since model h1 the tagger misses "Rustem Umjerow" after "Sekretär des nationalen
-    # Sicherheitsrats" in 002 (a NER miss; 003 gives him the role with "der Ukraine").
-    "Sekretär des nationalen Sicherheitsrats": {"role"},
     # The gold reading "Weiße Haus"/"Weißen Haus": the text has "das Weiße Haus" twice.
     "Weißen Haus": {"form"},
 }

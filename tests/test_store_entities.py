@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from lagebild.pipeline import _resolve as _resolve_stage
 from lagebild.pipeline import ingest
 from lagebild.resolve import resolve
 from lagebild.store import Store
@@ -52,3 +53,31 @@ def test_resolution_written_over_the_last_equals_one_written_afresh(tmp_path: Pa
         with store.transaction() as db:
             entity_tables.write_resolution(db, resolution)
         assert tables(store) == after
+
+
+def test_a_full_name_the_tagger_missed_is_stored_as_a_mention(tmp_path: Path) -> None:
+    # A person's full name tagged in two articles and printed untagged in a third is a
+    # mention row of its own after resolution, linked to the person; written again,
+    # nothing changes.
+    with Store.open(tmp_path / "s.sqlite") as store:
+        ingest([str(p) for p in sorted(EXAMPLES.glob("[0-9]*"))], store)
+        row = store.db.execute(
+            "SELECT m.article, m.start, m.text, e.id FROM mention_rows m "
+            "JOIN entities e ON e.num = m.entity WHERE m.label = 'PER' AND m.text LIKE '% %' "
+            "AND (SELECT count(DISTINCT article) FROM mention_rows o WHERE o.text = m.text) >= 3 "
+            "ORDER BY m.article, m.start LIMIT 1"
+        ).fetchone()
+        assert row is not None, "the examples name a person in full in three articles"
+        article, start, name, entity_id = row
+        with store.transaction() as db:
+            db.execute("DELETE FROM mention_rows WHERE article = ? AND start = ?", (article, start))
+        _resolve_stage(store)
+        back = store.db.execute(
+            "SELECT m.text, m.label, e.id FROM mention_rows m JOIN entities e ON e.num = m.entity "
+            "WHERE m.article = ? AND m.start = ?",
+            (article, start),
+        ).fetchone()
+        assert tuple(back) == (name, "PER", entity_id)
+        before = tables(store)
+        _resolve_stage(store)
+        assert tables(store) == before

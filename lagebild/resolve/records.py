@@ -60,6 +60,8 @@ class Resolution:
     ``links`` maps (article_id, mention start) to an entity id; ``mention_counts`` counts
     linked mentions per entity. (Which entities appear together is asked of the store,
     from its mentions, not kept here: over a whole store the pairs outgrow the rest.)
+    ``added`` are the (article_id, mention) pairs that the tagger missed and resolution
+    found (a known full name printed untagged); ``links`` links them like the others.
     """
 
     entities: list[Entity] = field(default_factory=list)
@@ -67,6 +69,7 @@ class Resolution:
     sightings: list[RoleSighting] = field(default_factory=list)
     mention_counts: dict[str, int] = field(default_factory=dict)
     dropped: list[Dropped] = field(default_factory=list)
+    added: list[tuple[str, Mention]] = field(default_factory=list)
 
     def entity(self, entity_id: str) -> Entity:
         """The entity with ``entity_id``; KeyError when there is none."""

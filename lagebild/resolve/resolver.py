@@ -2,7 +2,8 @@
 
 A numbered cascade, each step using what the earlier ones settled:
 
-1. Clean mentions, repair spans, read roles (:mod:`lagebild.resolve.clean`).
+1. Clean mentions, repair spans, find the batch's multi-word names where the tagger
+   missed them (``Resolution.added``), read roles (:mod:`lagebild.resolve.clean`).
 2. Multi-word names are grouped by their folded key (Kirill Dmitrijew = Kirill
    Dmitriew); each group is a person or not by the votes of its tagger labels, the kinds
    of its roles (a "Präsident" is a person, a "Sender" an organisation) and whether its
@@ -48,7 +49,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from lagebild.model import Entity, EntityLabel
+from lagebild.model import Entity, EntityLabel, Mention
 from lagebild.resolve.clean import DocHead, Occ, collect
 from lagebild.resolve.inflect import (
     Gender,
@@ -732,6 +733,9 @@ def _build(docs: list[DocHead], clusters: list[_Cluster], dropped: list[Dropped]
                 forms.append(occ.surface)
             doc = docs[occ.doc]
             result.links[(doc.article_id, occ.key_start)] = entity_id
+            if occ.recovered:
+                mention = Mention(occ.surface, occ.start, occ.end, occ.label)
+                result.added.append((doc.article_id, mention))
             for role in occ.roles:
                 # A role of the wrong kind was read off a neighbouring name.
                 if (role.kind == "PER") != (label == "PER"):

@@ -60,10 +60,11 @@ def mention_docs(db: Connection, reading_texts: dict[str, str] | None) -> Iterat
 def write_resolution(db: Connection, resolution: Resolution) -> None:
     """Write ``resolution`` over the stored one (inside the caller's transaction).
 
-    Only what changed is written: entity rows that are new, changed or gone, and the
-    mentions whose entity is another. An entity keeps its number (``num``, the key of
-    the mention rows) from run to run, so a run that adds a few articles to a large
-    store rewrites a few rows, not every mention of the store.
+    Only what changed is written: entity rows that are new, changed or gone, the
+    mentions whose entity is another, and the mentions resolution found untagged. An
+    entity keeps its number (``num``, the key of the mention rows) from run to run, so a
+    run that adds a few articles to a large store rewrites a few rows, not every mention
+    of the store.
     """
     articles: dict[str, set[str]] = {}
     for (article_id, _start), entity_id in resolution.links.items():
@@ -97,6 +98,12 @@ def write_resolution(db: Connection, resolution: Resolution) -> None:
         if stored.get(eid) != (num, values)
     ]
     gone = [eid for eid in stored if eid not in rows]
+    # Names the tagger missed and resolution found become mention rows (linked below).
+    db.executemany(
+        "INSERT OR IGNORE INTO mention_rows (article, start, end, text, label) "
+        "SELECT seq, ?, ?, ?, ? FROM articles WHERE id = ?",
+        [(m.start, m.end, m.text, m.label, aid) for aid, m in resolution.added],
+    )
     moves = _moved_mentions(db, resolution, rows)
     db.execute("DELETE FROM entity_roles")  # they name entities: first out, last in
     db.executemany("DELETE FROM entities WHERE id = ?", [(eid,) for eid in gone])
