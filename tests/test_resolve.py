@@ -1043,3 +1043,16 @@ def test_resolver_recovers_a_full_name_the_tagger_missed() -> None:
         ("c", start, "Rustem Umjerow", "PER"),
         ("j", other, "Ars Technica", "ORG"),
     ]
+
+
+def test_resolver_one_shared_name_of_many_is_no_context_for_a_near_key() -> None:
+    # A 4,000-article store: "Havanna" (tagged a person once) keys near Gavant, and its
+    # article shared one name of many with David Gavant's: it was a form of him.
+    many = ["Obama", "Castro", "Kuba", "Miami", "Florida", "Raúl"]
+    docs = [
+        _doc("a", "David Gavant sprach in Miami.", ("David Gavant", "PER"), ("Miami", "LOC")),
+        _doc(
+            "b", "Havanna " + " ".join(many) + ".", ("Havanna", "PER"), *((n, "LOC") for n in many)
+        ),
+    ]
+    assert _forms_of(resolve(docs), "David Gavant") == ["David Gavant"]

@@ -94,6 +94,13 @@ NON_PERSON_RATIO = 2.0
 # Across articles, a one-word mention tagged as no person joins a person only when the
 # batch has its key as a person this many times more often than as anything else.
 PERSON_RATIO = 3.0
+# A one-word mention whose key is only near a person's surname joins the person when its
+# article shares this many names or roles with the person's (or half its other names).
+NEAR_CONTEXT = 2
+# Of that context only names in at most this share of the batch's articles count (or in
+# RARE_MIN_DOCS, for small batches).
+RARE_SHARE = 0.01
+RARE_MIN_DOCS = 5
 LABELS: tuple[EntityLabel, ...] = ("PER", "ORG", "LOC", "OTH")
 
 
@@ -388,6 +395,9 @@ class _Context:
 
     def __init__(self, by_doc: list[list[Occ]], occ_person: dict[int, int]) -> None:
         self.doc_keys = [{fold(o.tokens[-1]) for o in occs} for occs in by_doc]
+        self.doc_freq: Counter[str] = Counter(k for keys in self.doc_keys for k in keys)
+        self.doc_named = [{fold(o.tokens[-1]) for o in occs if o.label != "LOC"} for occs in by_doc]
+        self.rare_docs = max(RARE_MIN_DOCS, RARE_SHARE * len(by_doc))
         self.person_keys: dict[int, Counter[str]] = defaultdict(Counter)
         self.person_roles: dict[int, set[str]] = defaultdict(set)
         seen: set[tuple[int, int]] = set()
@@ -400,6 +410,26 @@ class _Context:
                 if (pid, occ.doc) not in seen:
                     seen.add((pid, occ.doc))
                     self.person_keys[pid].update(self.doc_keys[occ.doc])
+
+    def ties(self, occ: Occ, pid: int) -> bool:
+        """True when the mention's article shares enough with the person's articles to
+        take a spelling that is only near the person's: ``NEAR_CONTEXT`` rare names or
+        roles, or half the other names of a short article. One shared name of twenty made the
+        city "Havanna" a form of David Gavant and the probe "Nemesis" one of László Nemes.
+        """
+        own = fold(occ.tokens[-1])
+        keys = self.person_keys.get(pid, Counter())
+        shared = [k for k in self.doc_keys[occ.doc] if k != own and keys[k]]
+        roles = sum(ROLE_VOTE for r in occ.roles if r.text in self.person_roles.get(pid, ()))
+        # Names in many articles ("Twitter") tell little of a person; places neither: a
+        # team's article and a premier's share countries, which made the football team
+        # "Kamerun" David Cameron's.
+        named = self.doc_named[occ.doc]
+        rare = sum(1 for k in shared if k in named and self.doc_freq[k] <= self.rare_docs)
+        if rare + roles >= NEAR_CONTEXT:
+            return True
+        others = len(self.doc_keys[occ.doc]) - (own in self.doc_keys[occ.doc])
+        return bool(shared) and 2 * (len(shared) + roles) >= others
 
     def score(self, occ: Occ, pid: int) -> float:
         """Shared names of the mention's article and the person's articles, plus roles."""
@@ -455,7 +485,7 @@ def _cross_article_person(
         sure = any(_letters(surname) == base for surname in spelled)
     if not candidates:
         near = {pid for near in surnames.near(key) for pid in by_surname[near]}
-        candidates = {p for p in near if context.score(occ, p) > 0}
+        candidates = {p for p in near if context.ties(occ, p)}
         sure = True  # held to context just now
     if not candidates and occ.label == "PER" and len(occ.tokens) == 1:
         for given_key in _surname_keys(token):
