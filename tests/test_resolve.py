@@ -1056,3 +1056,23 @@ def test_resolver_one_shared_name_of_many_is_no_context_for_a_near_key() -> None
         ),
     ]
     assert _forms_of(resolve(docs), "David Gavant") == ["David Gavant"]
+
+
+def test_resolver_a_sentence_opening_word_tagged_with_a_name_is_cut_off() -> None:
+    # A 4,000-article store had the forms "Von Obama" and "Zu Thiem" ("Zu Thiem meinte
+    # Nadal: ..."): a capitalised preposition or other function word that opens the
+    # sentence, tagged with a name the batch has alone. "Von der Leyen" stays.
+    docs = [
+        _doc("a", "Zu Thiem meinte Nadal etwas.", ("Zu Thiem", "PER"), ("Nadal", "PER")),
+        _doc(
+            "b", "Dominic Thiem siegte. Thiem jubelte.", ("Dominic Thiem", "PER"), ("Thiem", "PER")
+        ),
+        _doc("c", "Gestern. Von Obama kam nichts.", ("Von Obama", "PER")),
+        _doc("d", "Barack Obama schwieg. Obama ging.", ("Barack Obama", "PER"), ("Obama", "PER")),
+        _doc("e", "Von der Leyen sprach.", ("Von der Leyen", "PER")),
+        _doc("f", "Ursula von der Leyen sprach mit der Leyen AG.", ("Ursula von der Leyen", "PER")),
+    ]
+    forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
+    assert forms["Dominic Thiem"] == ["Dominic Thiem", "Thiem"]
+    assert forms["Barack Obama"] == ["Barack Obama", "Obama"]
+    assert "Von der Leyen" in forms["Ursula von der Leyen"]

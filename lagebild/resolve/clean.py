@@ -38,6 +38,8 @@ EDGE_JUNK = "«»„“”\"'‚‘’()[]{}.,;:!?-–—/*•#@ \t\n"
 # Capitalised articles that open a sentence and may be tagged with the name after them.
 ARTICLES = frozenset("Der Die Das Den Dem Des".split())
 SENTENCE_END = '.!?:\n"“”„«»'
+# Small words that open sentences and that the tagger may take into a name after them.
+SENTENCE_OPENERS = (FUNCTION_WORDS - {"the", "a", "an", "of", "and"}) | {"von", "zu"}
 # Currencies, which GermEval (and so the tagger) labels OTH: units, not entities. Only
 # OTH mentions go ("Franken" the region is a place).
 CURRENCIES = frozenset(
@@ -359,8 +361,10 @@ def _name_parts(by_doc: list[list[Occ]]) -> tuple[set[str], set[str]]:
 
 def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
     """ "Der Inn" -> "Inn": a sentence's article tagged with a name the batch has without
-    it. Names with their own article ("Der Spiegel") are not seen without it."""
-    if len(occ.tokens) < 2 or occ.tokens[0] not in ARTICLES:
+    it. Names with their own article ("Der Spiegel") are not seen without it. So for
+    other words that open a sentence: "Zu Thiem meinte Nadal", "Von Obama kam nichts"
+    ("Von der Leyen" stays: "der Leyen" is not seen alone)."""
+    if len(occ.tokens) < 2 or not _opens_sentences(occ.tokens[0]):
         return
     before = text[max(0, occ.start - 3) : occ.start].rstrip(" ")
     if before and before[-1] not in SENTENCE_END:  # "in Den Haag": the name's own article
@@ -435,6 +439,13 @@ def _trim_role_word(occ: Occ, text: str, labelled: set[tuple[str, EntityLabel]])
         _cut_first_word(occ, text)
 
 
+def _opens_sentences(word: str) -> bool:
+    """True for a capitalised article, preposition or other German function word."""
+    return word in ARTICLES or (
+        word[:1].isupper() and word.lower() in SENTENCE_OPENERS and not word.isupper()
+    )
+
+
 def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
     """ "Witkoffs Post" -> "Witkoffs": a person's genitive before a common noun
     (``surnames``: the last words of the batch's person mentions, as printed)."""
@@ -467,7 +478,7 @@ def _extend_first_names(
         if (
             not word[:1].isupper()
             or len(word) < 3
-            or word.lower() in FUNCTION_WORDS
+            or word.lower() in SENTENCE_OPENERS
             or word.lower() in DETERMINERS
             or role_kind(word) is not None
         ):
