@@ -1076,3 +1076,40 @@ def test_resolver_a_sentence_opening_word_tagged_with_a_name_is_cut_off() -> Non
     assert forms["Dominic Thiem"] == ["Dominic Thiem", "Thiem"]
     assert forms["Barack Obama"] == ["Barack Obama", "Obama"]
     assert "Von der Leyen" in forms["Ursula von der Leyen"]
+
+
+def test_resolver_a_person_is_not_named_by_a_form_with_a_stray_small_word() -> None:
+    # A 4,000-article store named Thorbjørn Jagland "Thor bjorn Jagland": the form with
+    # the most words wins, and a form split by a broken spelling had one more.
+    docs = [
+        _doc("a", "Generalsekretär Thor bjorn Jagland sprach.", ("Thor bjorn Jagland", "PER")),
+        _doc("b", "Thorbjørn Jagland warnte.", ("Thorbjørn Jagland", "PER")),
+        _doc("c", "Ursula von der Leyen kam.", ("Ursula von der Leyen", "PER")),
+        _doc("d", "Bashar al-Assad und Assad.", ("Bashar al-Assad", "PER"), ("Assad", "PER")),
+    ]
+    names = sorted(e.name for e in resolve(docs).entities)
+    assert names == ["Bashar al-Assad", "Thorbjørn Jagland", "Ursula von der Leyen"]
+
+
+def test_resolver_two_people_tagged_as_one_name_keep_the_first() -> None:
+    # A 4,000-article store: "Im Jahr 2008 warf Lech Kaczyński Wałęsa Spionage vor" was
+    # tagged as one person, which made "Lech Kaczyński Wałęsa" the name of Lech Wałęsa.
+    # Where the first and last words are a known full name and the middle word a known
+    # surname, the mention is the first person; a second given name stays.
+    text = "Im Jahr 2008 warf Lech Kaczyński Wałęsa Spionage vor."
+    docs = [
+        _doc("a", text, ("Lech Kaczyński Wałęsa", "PER")),
+        _doc("b", "Lech Wałęsa schwieg.", ("Lech Wałęsa", "PER")),
+        _doc("c", "Jarosław Kaczyński sprach.", ("Jarosław Kaczyński", "PER")),
+        _doc(
+            "d",
+            "Recep Tayyip Erdogan kam. Recep Erdogan ging.",
+            ("Recep Tayyip Erdogan", "PER"),
+            ("Recep Erdogan", "PER"),
+        ),
+    ]
+    result = resolve(docs)
+    first = result.entity_of("a", text.index("Lech"))
+    assert first is not None and first.name == "Lech Kaczyński"
+    assert _forms_of(result, "Lech Wałęsa") == ["Lech Wałęsa"]
+    assert _forms_of(result, "Recep Tayyip Erdogan") == ["Recep Erdogan", "Recep Tayyip Erdogan"]

@@ -184,6 +184,7 @@ def collect(
             _trim_article(occ, text, surfaces)
             _trim_role_word(occ, text, labelled)
             _trim_possessive(occ, text, first_names, printed)
+            _keep_first_person(occ, text, surfaces, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
         for occ in occs:
             _extend_particle(occ, text, occs)
@@ -437,6 +438,27 @@ def _trim_role_word(occ: Occ, text: str, labelled: set[tuple[str, EntityLabel]])
         return
     if (" ".join(occ.tokens[1:]), occ.label) in labelled:
         _cut_first_word(occ, text)
+
+
+def _keep_first_person(
+    occ: Occ, text: str, surfaces: set[str], first_names: set[str], surnames: set[str]
+) -> None:
+    """ "warf Lech Kaczyński Wałęsa Spionage vor" -> "Lech Kaczyński": two people tagged
+    as one, where the first and last words are a full name the batch has ("Lech
+    Wałęsa") and the middle one a surname of its persons that opens no name (a second
+    given name, "Recep Tayyip Erdogan", does not end a person's name).
+    (``surnames``: the last words of the batch's person mentions, as printed.)"""
+    if occ.label != "PER" or len(occ.tokens) != 3:
+        return
+    first, middle, last = occ.tokens
+    if f"{first} {last}" not in surfaces or middle not in surnames or middle in first_names:
+        return
+    at = text.find(middle, occ.start + len(first), occ.end)
+    if at < 0:
+        return
+    occ.end = at + len(middle)
+    occ.tokens = [first, middle]
+    occ.surface = f"{first} {middle}"
 
 
 def _opens_sentences(word: str) -> bool:

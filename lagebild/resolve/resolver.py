@@ -63,6 +63,7 @@ from lagebild.resolve.inflect import (
     strip_genitive,
 )
 from lagebild.resolve.names import (
+    NAME_PARTICLES,
     SUFFIX_KEY,
     SURNAME_SIMILARITY,
     ascii_fold,
@@ -796,6 +797,11 @@ def _canonical(cluster: _Cluster) -> str:
             form = " ".join([*occ.tokens[:-1], base])
         counts[form] += 1
         first_seen.setdefault(form, index)
+    if cluster.person:
+        # "Thor bjorn Jagland" is no fuller name of Thorbjørn Jagland: a small word that is
+        # no name particle ("von", "bin") is a broken spelling.
+        clean = {f: n for f, n in counts.items() if not _stray_small_word(f)}
+        counts = Counter(clean) if clean else counts
     longest = max(len(f.split()) for f in counts)
     best = min(
         (f for f in counts if len(f.split()) == longest),
@@ -807,6 +813,15 @@ def _canonical(cluster: _Cluster) -> str:
     if not any(t[:1].isupper() and looks_adjectival(t) for t in tokens[:-1]):
         return best
     return nominative(tokens, _gender(cluster, tokens), known_heads=lasts)
+
+
+def _stray_small_word(form: str) -> bool:
+    """True for a person's form with a word in small letters that is no name particle
+    and no particle glued to a name ("al-Assad")."""
+    return any(
+        t[:1].islower() and t.lower() not in NAME_PARTICLES and "-" not in t
+        for t in form.split()[1:]
+    )
 
 
 def _genitive_head(occ: Occ) -> str | None:
