@@ -461,13 +461,18 @@ def _cross_article_person(
     if _is_acronym(token):  # CERN folds like Kern: letters, not a transliteration
         return None
     key = fold(token)
+    votes = key_votes[key]
+    if _non_person(votes) > NON_PERSON_RATIO * max(votes["PER"], 0.5):
+        # The batch mostly has the word as no person: "Reuters" (35 times an
+        # organisation, 6 times a person) is no genitive of the footballer Reuter.
+        return None
     own = _votes([occ])
-    if own["PER"] <= max(own["ORG"], own["LOC"], own["OTH"]):
-        # Tagged as no person and no full name beside it: only a key the batch all but
-        # always has as a person's surname may join that person.
-        votes = key_votes[key]
-        if votes["PER"] < PERSON_RATIO * (votes["ORG"] + votes["LOC"] + votes["OTH"]):
-            return None
+    # Tagged as no person and no full name beside it: only a key the batch all but
+    # always has as a person's surname may join that person.
+    if own["PER"] <= max(own["ORG"], own["LOC"], own["OTH"]) and (
+        votes["PER"] < PERSON_RATIO * _non_person(votes)
+    ):
+        return None
     candidates: set[int] = set()
     genitive = False
     for surname_key in _surname_keys(token):
@@ -511,6 +516,11 @@ def _cross_article_person(
     return None
 
 
+def _non_person(votes: Votes) -> float:
+    """The votes of a key for anything but a person."""
+    return votes["ORG"] + votes["LOC"] + votes["OTH"]
+
+
 def _place_like(occ: Occ, key_votes: dict[str, Votes]) -> bool:
     """True for a mention not marked as a person whose key the batch mostly tags as non-person.
 
@@ -521,7 +531,7 @@ def _place_like(occ: Occ, key_votes: dict[str, Votes]) -> bool:
     if own["PER"] > max(own["ORG"], own["LOC"], own["OTH"]):
         return False
     votes = key_votes[fold(occ.tokens[-1])]
-    non_person = votes["ORG"] + votes["LOC"] + votes["OTH"]
+    non_person = _non_person(votes)
     return non_person > NON_PERSON_RATIO * max(votes["PER"], 0.5)
 
 
