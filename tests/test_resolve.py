@@ -1125,3 +1125,22 @@ def test_resolver_a_word_the_batch_mostly_has_as_no_person_joins_no_person_elsew
     ]
     forms = {e.name: sorted(e.forms) for e in resolve(docs).entities}
     assert forms == {"Reuters": ["Reuters"], "Stefan Reuter": ["Stefan Reuter"]}
+
+
+def test_resolver_a_person_spelled_otherwise_elsewhere_needs_context() -> None:
+    # A 4,000-article store: "Haha" (tagged a person) keys like "Gaga" and was a form of
+    # Lady Gaga, "Mutti" one of Riccardo Muti, with nothing else in common. A mention
+    # spelled as the person's surname still joins on its own, and a variant spelling
+    # joins where the articles share names.
+    docs = [
+        _doc("a", "Lady Gaga sang in Wien.", ("Lady Gaga", "PER"), ("Wien", "LOC")),
+        _doc("b", "Haha, rief Peter Pan.", ("Haha", "PER"), ("Peter Pan", "PER")),
+        _doc("c", "Gaga kam zurück.", ("Gaga", "PER")),
+        _doc(
+            "d", "Kirill Dmitrijew traf Witkoff.", ("Kirill Dmitrijew", "PER"), ("Witkoff", "PER")
+        ),
+        _doc("e", "Dmitriew und Witkoff reden.", ("Dmitriew", "PER"), ("Witkoff", "PER")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "Lady Gaga") == ["Gaga", "Lady Gaga"]
+    assert _forms_of(result, "Kirill Dmitrijew") == ["Dmitriew", "Kirill Dmitrijew"]

@@ -412,6 +412,10 @@ class _Context:
                     seen.add((pid, occ.doc))
                     self.person_keys[pid].update(self.doc_keys[occ.doc])
 
+    def alone(self, occ: Occ) -> bool:
+        """True when the mention's article names nothing but it."""
+        return self.doc_keys[occ.doc] <= {fold(occ.tokens[-1])}
+
     def ties(self, occ: Occ, pid: int) -> bool:
         """True when the mention's article shares enough with the person's articles to
         take a spelling that is only near the person's: ``NEAR_CONTEXT`` rare names or
@@ -482,13 +486,18 @@ def _cross_article_person(
             break
     # A word that is mostly a given name in the batch ("Josef") is a surname only with
     # context; so is a near key ("Kamerun" for Cameron), a genitive whose base no
-    # candidate's surname spells ("Moodys" of a "Moody" keyed like Modi), and a word
-    # tagged as no person that no candidate's surname spells (the town "Aalen", Allen).
+    # candidate's surname spells ("Moodys" of a "Moody" keyed like Modi), and any word
+    # that no candidate's surname spells (the town "Aalen" for Allen, "Haha" for Lady
+    # Gaga, "Mutti" for Riccardo Muti, "Xi" for Gregor XII).
     sure = bool(candidates) and len(by_given.get(key, ())) <= GIVEN_RATIO * len(candidates)
-    if sure and (genitive or occ.label != "PER"):
+    if sure:
         base = _letters(strip_genitive(token) or token if genitive else token)
         spelled = (o.tokens[surname_index(o.tokens)] for p in candidates for o in people[p].occs)
-        sure = any(_letters(surname) == base for surname in spelled)
+        sure = any(_letters(surname) == base for surname in spelled) or (
+            # A person's name spelled otherwise in an article with no other name to
+            # compare ("Laut Dmitriew ist das so"): the key alone decides.
+            occ.label == "PER" and not genitive and context.alone(occ)
+        )
     if not candidates:
         near = {pid for near in surnames.near(key) for pid in by_surname[near]}
         candidates = {p for p in near if context.ties(occ, p)}
