@@ -197,6 +197,12 @@ def jaro_winkler(a: str, b: str) -> float:
     return jaro + prefix * 0.1 * (1 - jaro)
 
 
+# First letters of given-name keys that transliterations of one name trade.
+# (The keys write "sch"/"sh" as S and "ch"/"kh" as X: Schomart is "Somart", Jomart
+# "iomart".)
+TRADED_OPENINGS = ("aeiouyj", "ghkX", "Sijz")
+
+
 def given_compatible(a: list[str], b: list[str]) -> bool:
     """True when two lists of given names can belong to one person.
 
@@ -214,6 +220,34 @@ def given_compatible(a: list[str], b: list[str]) -> bool:
     return _one_given(a[0], b[0])
 
 
+# Endings of women's given names beside a man's form (Petra, Christine, Stefanie).
+FEMININE_ENDINGS = ("a", "ine", "ie", "elle", "ette")
+
+
+def _openings_agree(x: str, y: str) -> bool:
+    """True when two given-name keys open with one letter, or with letters that
+    transliterations trade (Jewgeni, Yevgeny, Evgeny; Chalid, Khalid; Schomart, Jomart):
+    not Bernhard and Gerhard, Sean and Jean. A Greek "Gi" before a vowel is a Y
+    (Giannis, Yanis)."""
+    a, b = (k[1] if k.startswith("gi") and k[2:3] in "aeiou" else k[:1] for k in (x, y))
+    return a == b or any(a in group and b in group for group in TRADED_OPENINGS)
+
+
+def _other_gender(first: str, second: str) -> bool:
+    """True for a woman's and a man's form of one given name, by the German and Romance
+    endings: Petra / Peter, Christine / Christian, Maria / Mario (a final h after a vowel
+    is no letter of its own: Hannah = Hanna; George and Georg stay one)."""
+
+    def feminine(name: str) -> bool:
+        name = ascii_fold(name)
+        if len(name) > 2 and name.endswith("h") and name[-2] in "aeiou":
+            name = name[:-1]
+        # Not every final e: George, Steve, Uwe are men.
+        return name.endswith(FEMININE_ENDINGS)
+
+    return feminine(first) != feminine(second)
+
+
 def _one_given(first: str, second: str) -> bool:
     """True when two given names (or initials) can be one name."""
     x, y = given_key(first.rstrip(".")), given_key(second.rstrip("."))
@@ -221,9 +255,13 @@ def _one_given(first: str, second: str) -> bool:
         return True
     if len(x) == 1 or len(y) == 1:
         return x[:1] == y[:1]
+    if _other_gender(first.rstrip("."), second.rstrip(".")):
+        return False
     short, long = sorted((x, y), key=len)
     if len(short) >= 4 and long.startswith(short):
         return True
+    if not _openings_agree(x, y):
+        return False
     similarity = jaro_winkler(x, y)
     # Vowels are what transliterations of Arabic names disagree on (Mohammed, Muhammad;
     # Omar, Umar); but a vowel where the other has a diphthong, all else alike, makes
