@@ -1141,7 +1141,12 @@ def test_resolver_a_person_spelled_otherwise_elsewhere_needs_context() -> None:
         ),
         _doc("e", "Dmitriew und Witkoff reden.", ("Dmitriew", "PER"), ("Witkoff", "PER")),
     ]
+    docs += [
+        _doc("f", "Bashar al-Assad sprach in Damaskus.", ("Bashar al-Assad", "PER")),
+        _doc("g", "Assad schwieg, sagte Peter Pan.", ("Assad", "PER"), ("Peter Pan", "PER")),
+    ]
     result = resolve(docs)
+    assert _forms_of(result, "Bashar al-Assad") == ["Assad", "Bashar al-Assad"]
     assert _forms_of(result, "Lady Gaga") == ["Gaga", "Lady Gaga"]
     assert _forms_of(result, "Kirill Dmitrijew") == ["Dmitriew", "Kirill Dmitrijew"]
 

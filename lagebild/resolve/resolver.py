@@ -63,6 +63,7 @@ from lagebild.resolve.inflect import (
     strip_genitive,
 )
 from lagebild.resolve.names import (
+    GLUED_PARTICLE,
     NAME_PARTICLES,
     SUFFIX_KEY,
     SURNAME_SIMILARITY,
@@ -493,7 +494,12 @@ def _cross_article_person(
     if sure:
         base = _letters(strip_genitive(token) or token if genitive else token)
         spelled = (o.tokens[surname_index(o.tokens)] for p in candidates for o in people[p].occs)
-        sure = any(_letters(surname) == base for surname in spelled) or (
+        # As printed, or without the person's glued particle: "Assad" of "al-Assad" (but
+        # the party "Al-Nour" is no spelling of Ayman Nour).
+        sure = any(
+            base in (_letters(surname), _letters(GLUED_PARTICLE.sub("", surname)))
+            for surname in spelled
+        ) or (
             # A person's name spelled otherwise in an article with no other name to
             # compare ("Laut Dmitriew ist das so"): the key alone decides.
             occ.label == "PER" and not genitive and context.alone(occ)
