@@ -401,12 +401,18 @@ def _repair_cut_end(occ: Occ, text: str) -> None:
     tokens = list(occ.tokens)
     while len(tokens) > 1 and _loose_end(tokens[-1]):
         tokens.pop()
-    cut = text.find(tokens[-1], occ.start, occ.end)
-    if cut < 0:
+    _end_at(occ, text, tokens)
+
+
+def _end_at(occ: Occ, text: str, tokens: list[str]) -> None:
+    """End the mention after ``tokens``, its first words (found in the text after the
+    words before the last)."""
+    at = text.find(tokens[-1], occ.start + len(" ".join(tokens[:-1])), occ.end)
+    if at < 0:
         return
-    occ.end = cut + len(tokens[-1])
-    occ.surface = " ".join(tokens)
+    occ.end = at + len(tokens[-1])
     occ.tokens = tokens
+    occ.surface = " ".join(tokens)
 
 
 def _loose_end(token: str) -> bool:
@@ -453,12 +459,7 @@ def _keep_first_person(
     first, middle, last = occ.tokens
     if f"{first} {last}" not in surfaces or middle not in surnames or middle in first_names:
         return
-    at = text.find(middle, occ.start + len(first), occ.end)
-    if at < 0:
-        return
-    occ.end = at + len(middle)
-    occ.tokens = [first, middle]
-    occ.surface = f"{first} {middle}"
+    _end_at(occ, text, [first, middle])
 
 
 def _opens_sentences(word: str) -> bool:

@@ -424,9 +424,7 @@ class _Context:
         city "Havanna" a form of David Gavant and the probe "Nemesis" one of László Nemes.
         """
         own = fold(occ.tokens[-1])
-        keys = self.person_keys.get(pid, Counter())
-        shared = [k for k in self.doc_keys[occ.doc] if k != own and keys[k]]
-        roles = sum(ROLE_VOTE for r in occ.roles if r.text in self.person_roles.get(pid, ()))
+        shared, roles = self._shared(occ, pid)
         # Names in many articles ("Twitter") tell little of a person; places neither: a
         # team's article and a premier's share countries, which made the football team
         # "Kamerun" David Cameron's.
@@ -439,11 +437,17 @@ class _Context:
 
     def score(self, occ: Occ, pid: int) -> float:
         """Shared names of the mention's article and the person's articles, plus roles."""
+        shared, roles = self._shared(occ, pid)
+        return float(len(shared) + roles)
+
+    def _shared(self, occ: Occ, pid: int) -> tuple[list[str], int]:
+        """The names (keys) the mention's article shares with the person's articles, its
+        own aside, and the votes of the roles it shares with the person."""
         own = fold(occ.tokens[-1])
         keys = self.person_keys.get(pid, Counter())
-        shared = sum(1 for k in self.doc_keys[occ.doc] if k != own and keys[k])
+        shared = [k for k in self.doc_keys[occ.doc] if k != own and keys[k]]
         roles = sum(ROLE_VOTE for r in occ.roles if r.text in self.person_roles.get(pid, ()))
-        return float(shared + roles)
+        return shared, roles
 
 
 def _cross_article_person(
@@ -467,7 +471,7 @@ def _cross_article_person(
         return None
     key = fold(token)
     votes = key_votes[key]
-    if _non_person(votes) > NON_PERSON_RATIO * max(votes["PER"], 0.5):
+    if _mostly_no_person(votes):
         # The batch mostly has the word as no person: "Reuters" (35 times an
         # organisation, 6 times a person) is no genitive of the footballer Reuter.
         return None
@@ -545,9 +549,13 @@ def _place_like(occ: Occ, key_votes: dict[str, Votes]) -> bool:
     own = _votes([occ])
     if own["PER"] > max(own["ORG"], own["LOC"], own["OTH"]):
         return False
-    votes = key_votes[fold(occ.tokens[-1])]
-    non_person = _non_person(votes)
-    return non_person > NON_PERSON_RATIO * max(votes["PER"], 0.5)
+    return _mostly_no_person(key_votes[fold(occ.tokens[-1])])
+
+
+def _mostly_no_person(votes: Votes) -> bool:
+    """True when a key's votes for anything but a person exceed NON_PERSON_RATIO times
+    its person votes."""
+    return _non_person(votes) > NON_PERSON_RATIO * max(votes["PER"], 0.5)
 
 
 def _given_first_person(cluster: _Cluster, key: str) -> bool:
