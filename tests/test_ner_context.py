@@ -18,7 +18,7 @@ from lagebild.annotate.ner_layers import ner_encode
 from lagebild.train.config import render_config
 from lagebild.train.data import Sentence
 from lagebild.train.ner import NerSettings, apply_ner_options
-from lagebild.train.silver import agreed, read_silver, write_silver
+from lagebild.train.silver import MajorityTagger, agreed, read_silver, write_silver
 
 
 def test_ner_context_features_have_one_row_per_token_per_order() -> None:
@@ -142,6 +142,30 @@ def test_silver_keeps_only_sentences_the_teachers_agree_on(tmp_path: Path) -> No
     path = tmp_path / "silver.jsonl.gz"
     assert write_silver(kept, path) == 1
     assert list(read_silver(path)) == kept
+
+
+def test_majority_keeps_the_entities_most_teachers_predict() -> None:
+    one = _FixedTeacher({"Merkel": "B-PER", "Paris": "B-LOC", "EU": "B-ORG"})
+    two = _FixedTeacher({"Merkel": "B-PER", "Paris": "B-ORG", "Rom": "B-LOC"})
+    three = _FixedTeacher({"Merkel": "B-ORG", "Paris": "B-LOC", "EU": "B-ORG"})
+    vote = MajorityTagger(cast(Any, [one, two, three]))
+    tags = list(vote.tag_tokens([["Merkel", "in", "Paris", "Rom", "EU"]]))
+    # Merkel PER 2:1, Paris LOC 2:1, Rom only one vote, EU two.
+    assert tags == [["B-PER", "O", "B-LOC", "O", "B-ORG"]]
+
+
+def test_majority_counts_whole_spans_not_tokens() -> None:
+    # Two teachers see "Angela Merkel", one only "Merkel": the full span wins; with an
+    # even split (two against two) nothing has more than half the votes.
+    full = _FixedTeacher({"Angela": "B-PER", "Merkel": "I-PER"})
+    short = _FixedTeacher({"Merkel": "B-PER"})
+    words = [["Angela", "Merkel", "lacht"]]
+    assert list(MajorityTagger(cast(Any, [full, full, short])).tag_tokens(words)) == [
+        ["B-PER", "I-PER", "O"]
+    ]
+    assert list(MajorityTagger(cast(Any, [full, full, short, short])).tag_tokens(words)) == [
+        ["O", "O", "O"]
+    ]
 
 
 def test_learn_rate_is_constant_unless_a_decay_is_asked_for() -> None:
