@@ -1170,3 +1170,46 @@ def test_resolver_a_person_spelled_otherwise_elsewhere_needs_context() -> None:
 def test_resolver_given_names_tell_people_apart(one: str, other: str, people: int) -> None:
     docs = [_doc("a", f"{one} sprach.", (one, "PER")), _doc("b", f"{other} kam.", (other, "PER"))]
     assert len(resolve(docs).entities) == people
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "people"),
+    [
+        # A 4,000-article store merged these: surnames two letters apart in length are
+        # other names (a tennis player and a Corsican politician), not spellings.
+        ("Gilles Simon", "Gilles Simeoni", 2),
+        ("Markus Rosenberg", "Markus Rosenberger", 2),
+        # Spellings of one surname differ late and by a letter at most.
+        ("Alexander Lukaschenko", "Alexander Lukaschenka", 1),
+        ("Rustem Umjerow", "Rustem Umerow", 1),
+    ],
+)
+def test_resolver_surnames_of_other_lengths_are_other_people(
+    one: str, other: str, people: int
+) -> None:
+    docs = [_doc("a", f"{one} sprach.", (one, "PER")), _doc("b", f"{other} kam.", (other, "PER"))]
+    assert len(resolve(docs).entities) == people
+
+
+def test_resolver_a_shared_country_is_no_context_for_a_spelling_of_another_key() -> None:
+    # A 4,000-article store: "Getz" (French politics) keys like "Hess" and became a form
+    # of the pétanque player Muriel Hess: the two articles shared only "Frankreich".
+    docs = [
+        _doc(
+            "a",
+            "Muriel Hess spielte in Frankreich.",
+            ("Muriel Hess", "PER"),
+            ("Frankreich", "LOC"),
+        ),
+        _doc(
+            "b",
+            "In Frankreich sagte Getz zu Sarkozy etwas.",
+            ("Frankreich", "LOC"),
+            ("Getz", "PER"),
+            ("Sarkozy", "PER"),
+        ),
+    ]
+    assert _forms_of(resolve(docs), "Muriel Hess") == ["Muriel Hess"]
+    # A shared name other than a place still ties a spelling to the person.
+    docs[0] = _doc("a", "Muriel Hess traf Sarkozy.", ("Muriel Hess", "PER"), ("Sarkozy", "PER"))
+    assert _forms_of(resolve(docs), "Muriel Hess") == ["Getz", "Muriel Hess"]

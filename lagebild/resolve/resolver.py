@@ -335,7 +335,9 @@ class _NearKeys:
     """Keys within SURNAME_SIMILARITY of a key, found in blocks of one 3-letter prefix.
 
     Spelling variants that folding leaves apart differ late in the word (Lukaschenko,
-    Lukaschenka), so a shared prefix loses few of them and keeps the comparisons few.
+    Lukaschenka), so a shared prefix loses few of them and keeps the comparisons few;
+    and by a letter at most in length: two letters more make another name (Simon,
+    Simeoni; Rosenberg, Rosenberger), a difference the variant set never needs.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
@@ -354,7 +356,7 @@ class _NearKeys:
                 if other != key
                 and len(key) >= 5
                 and len(other) >= 5
-                and abs(len(other) - len(key)) <= 2
+                and abs(len(other) - len(key)) <= 1
                 and jaro_winkler(other, key) >= SURNAME_SIMILARITY
             ]
             self.memo[key] = found
@@ -434,6 +436,15 @@ class _Context:
             return True
         others = len(self.doc_keys[occ.doc]) - (own in self.doc_keys[occ.doc])
         return bool(shared) and 2 * (len(shared) + roles) >= others
+
+    def named(self, occ: Occ, pid: int) -> bool:
+        """True when the mention's article shares a role or a name other than a place
+        with the person's articles: countries are shared by any two articles on one
+        country's news ("Frankreich" made the politician Getz a form of the pétanque
+        player Muriel Hess, one key)."""
+        shared, roles = self._shared(occ, pid)
+        named = self.doc_named[occ.doc]
+        return bool(roles) or any(k in named for k in shared)
 
     def score(self, occ: Occ, pid: int) -> float:
         """Shared names of the mention's article and the person's articles, plus roles."""
@@ -521,7 +532,7 @@ def _cross_article_person(
                 sure = True
                 break
     if not sure:
-        candidates = {p for p in candidates if context.score(occ, p) > 0}
+        candidates = {p for p in candidates if context.named(occ, p)}
     if not candidates:
         return None
     if len(candidates) == 1:
