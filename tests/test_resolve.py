@@ -1200,3 +1200,40 @@ def test_resolver_a_shared_country_is_no_context_for_a_spelling_of_another_key()
     # A shared name other than a place still ties a spelling to the person.
     docs[0] = _doc("a", "Muriel Hess traf Sarkozy.", ("Muriel Hess", "PER"), ("Sarkozy", "PER"))
     assert _forms_of(resolve(docs), "Muriel Hess") == ["Getz", "Muriel Hess"]
+
+
+def test_resolver_a_given_name_before_a_surname_is_no_possessive() -> None:
+    # A 4,000-article store: "Lukas Schmitz" was cut to "Lukas" (read as the genitive of
+    # a surname "Luka" before a word) and became a form of Lukasz Pisczek. A word that
+    # opens the batch's person names owns a word only when that is a common noun.
+    docs = [
+        _doc("a", "Luka traf Lukas Podolski.", ("Luka", "PER"), ("Lukas Podolski", "PER")),
+        _doc("b", "Gelb für Lukas Schmitz.", ("Lukas Schmitz", "PER")),
+        _doc(
+            "c",
+            "Witkoffs Post sah Steve Witkoff.",
+            ("Witkoffs Post", "PER"),
+            ("Steve Witkoff", "PER"),
+        ),
+        _doc("d", "Lukas Berater schwieg.", ("Lukas Berater", "PER")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "Lukas Schmitz") == ["Lukas Schmitz"]
+    assert _forms_of(result, "Steve Witkoff") == ["Steve Witkoff", "Witkoffs"]
+    assert "Lukas Berater" not in {f for e in result.entities for f in e.forms}
+    # A genitive before several words is still a genitive.
+    docs = [
+        _doc(
+            "a",
+            "Muammar Gaddafi starb. Gaddafi floh.",
+            ("Muammar Gaddafi", "PER"),
+            ("Gaddafi", "PER"),
+        ),
+        _doc(
+            "b",
+            "Nach Gaddafis Tod kam Gaddafis Stamm.",
+            ("Gaddafis Tod", "PER"),
+            ("Gaddafis Stamm", "PER"),
+        ),
+    ]
+    assert _forms_of(resolve(docs), "Muammar Gaddafi") == ["Gaddafi", "Gaddafis", "Muammar Gaddafi"]

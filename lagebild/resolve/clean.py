@@ -16,7 +16,7 @@ in seed 002; 269 mentions in a 4,000-article store: "Servus TV", "Islamischer St
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -161,7 +161,8 @@ def collect(
         for token in occ.tokens
     }
     _drop_common_nouns(by_doc, heads, dropped, name_words)
-    first_names, surnames = _name_parts(by_doc)
+    openings, surnames = _name_parts(by_doc)
+    first_names = set(openings)
     # As printed: "Hans Lotter" is no possessive of a "Han" whose key meets "Haan"; and
     # a given name is no surname: "Andreas Kiefer" is none of "Andrea" (Nahles).
     printed = {
@@ -183,7 +184,7 @@ def collect(
             _repair_cut_end(occ, text)
             _trim_article(occ, text, surfaces)
             _trim_role_word(occ, text, labelled)
-            _trim_possessive(occ, text, first_names, printed)
+            _trim_possessive(occ, text, openings, printed)
             _keep_first_person(occ, text, surfaces, first_names, printed)
         _extend_first_names(occs, text, first_names, surnames)
         for occ in occs:
@@ -346,18 +347,19 @@ def _drop_common_nouns(
         occs[:] = kept
 
 
-def _name_parts(by_doc: list[list[Occ]]) -> tuple[set[str], set[str]]:
-    """First names (first tokens) and surname keys of the person mentions in the batch."""
-    first_names: set[str] = set()
+def _name_parts(by_doc: list[list[Occ]]) -> tuple[dict[str, set[str]], set[str]]:
+    """First names (first tokens, each with the second tokens after it) and surname keys
+    of the person mentions in the batch."""
+    openings: dict[str, set[str]] = defaultdict(set)
     surnames: set[str] = set()
     for occs in by_doc:
         for occ in occs:
             if occ.label != "PER":
                 continue
             if len(occ.tokens) >= 2:
-                first_names.add(occ.tokens[0])
+                openings[occ.tokens[0]].add(occ.tokens[1])
             surnames.add(fold(occ.tokens[-1]))
-    return first_names, surnames
+    return dict(openings), surnames
 
 
 def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
@@ -469,14 +471,25 @@ def _opens_sentences(word: str) -> bool:
     )
 
 
-def _trim_possessive(occ: Occ, text: str, first_names: set[str], surnames: set[str]) -> None:
+def _trim_possessive(
+    occ: Occ, text: str, openings: dict[str, set[str]], surnames: set[str]
+) -> None:
     """ "Witkoffs Post" -> "Witkoffs": a person's genitive before a common noun
-    (``surnames``: the last words of the batch's person mentions, as printed)."""
+    (``surnames``: the last words of the batch's person mentions, as printed;
+    ``openings``: the first words of its full person names, each with its next words).
+    A word that opens other person names before a word no dictionary knows ("Lukas
+    Podolski": "Lukas" is a given name, not the genitive of a "Luka") owns only a word
+    the noun dictionary has as a common noun: "Lukas Schmitz" is a name. ("Gaddafis
+    Tod" and "Gaddafis Stamm" open with a genitive: both words after it are known.)"""
     if len(occ.tokens) != 2:
         return
     owner, noun = occ.tokens
     base = strip_genitive(owner)
-    if base is None or base not in surnames or noun in first_names or not is_known(noun):
+    if base is None or base not in surnames or noun in openings or not is_known(noun):
+        return
+    if not is_common_noun(noun) and any(
+        not is_known(word) for word in openings.get(owner, set()) - {noun}
+    ):
         return
     occ.surface = owner
     occ.tokens = [owner]
