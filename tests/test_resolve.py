@@ -1237,3 +1237,36 @@ def test_resolver_a_given_name_before_a_surname_is_no_possessive() -> None:
         ),
     ]
     assert _forms_of(resolve(docs), "Muammar Gaddafi") == ["Gaddafi", "Gaddafis", "Muammar Gaddafi"]
+
+
+def test_resolver_a_surname_of_several_people_goes_to_those_spelled_so() -> None:
+    # A 4,000-article store: "Wolf" ("als Wolf im Schafspelz", tagged a person) keys like
+    # Wolff and went to Rupert Wolff, whose articles also name the ÖVP, though only
+    # Manfred Wolf is spelled so. Left with the people spelled so, it is held to context.
+    docs = [
+        _doc("a", "Rupert Wolff kritisierte die ÖVP.", ("Rupert Wolff", "PER"), ("ÖVP", "ORG")),
+        _doc("b", "Manfred Wolf spielte.", ("Manfred Wolf", "PER")),
+        _doc("c", "Die ÖVP war als Wolf im Schafspelz da.", ("ÖVP", "ORG"), ("Wolf", "PER")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "Rupert Wolff") == ["Rupert Wolff"]
+    assert _forms_of(result, "Manfred Wolf") == ["Manfred Wolf"]
+    # With a name only Manfred Wolf's article shares, the word is his.
+    docs[1] = _doc("b", "Manfred Wolf traf Lugner.", ("Manfred Wolf", "PER"), ("Lugner", "PER"))
+    docs[2] = _doc("c", "Wolf und Lugner lachten.", ("Wolf", "PER"), ("Lugner", "PER"))
+    assert _forms_of(resolve(docs), "Manfred Wolf") == ["Manfred Wolf", "Wolf"]
+
+
+def test_resolver_a_name_in_many_articles_is_no_context_for_a_spelling() -> None:
+    # A 4,000-article store: "Ian" keys like "Yan" and became a form of Li Yan, the two
+    # articles sharing a name that many articles print. Only rare names tie a spelling.
+    filler = [_doc(f"f{i}", f"Die UNO tagte {i}.", ("UNO", "ORG")) for i in range(6)]
+    docs = [
+        _doc("a", "Li Yan sprach vor der UNO.", ("Li Yan", "PER"), ("UNO", "ORG")),
+        _doc("b", "Ian lobte die UNO.", ("Ian", "PER"), ("UNO", "ORG")),
+        *filler,
+    ]
+    assert _forms_of(resolve(docs), "Li Yan") == ["Li Yan"]
+    docs[0] = _doc("a", "Li Yan traf Kofi Annan.", ("Li Yan", "PER"), ("Kofi Annan", "PER"))
+    docs[1] = _doc("b", "Ian lobte Kofi Annan.", ("Ian", "PER"), ("Kofi Annan", "PER"))
+    assert _forms_of(resolve(docs), "Li Yan") == ["Ian", "Li Yan"]

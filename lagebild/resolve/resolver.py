@@ -438,13 +438,14 @@ class _Context:
         return bool(shared) and 2 * (len(shared) + roles) >= others
 
     def named(self, occ: Occ, pid: int) -> bool:
-        """True when the mention's article shares a role or a name other than a place
-        with the person's articles: countries are shared by any two articles on one
-        country's news ("Frankreich" made the politician Getz a form of the pétanque
-        player Muriel Hess, one key)."""
+        """True when the mention's article shares a role or a rare name other than a
+        place with the person's articles: countries are shared by any two articles on
+        one country's news ("Frankreich" made the politician Getz a form of the
+        pétanque player Muriel Hess, one key), and names in many articles by many
+        others ("Ian" was Li Yan's)."""
         shared, roles = self._shared(occ, pid)
         named = self.doc_named[occ.doc]
-        return bool(roles) or any(k in named for k in shared)
+        return bool(roles) or any(k in named and self.doc_freq[k] <= self.rare_docs for k in shared)
 
     def score(self, occ: Occ, pid: int) -> float:
         """Shared names of the mention's article and the person's articles, plus roles."""
@@ -508,17 +509,24 @@ def _cross_article_person(
     sure = bool(candidates) and len(by_given.get(key, ())) <= GIVEN_RATIO * len(candidates)
     if sure:
         base = _letters(strip_genitive(token) or token if genitive else token)
-        spelled = (o.tokens[surname_index(o.tokens)] for p in candidates for o in people[p].occs)
         # As printed, or without the person's glued particle: "Assad" of "al-Assad" (but
-        # the party "Al-Nour" is no spelling of Ayman Nour).
-        sure = any(
-            base in (_letters(surname), _letters(GLUED_PARTICLE.sub("", surname)))
-            for surname in spelled
-        ) or (
+        # the party "Al-Nour" is no spelling of Ayman Nour). Of several people with the
+        # key only those spelled so are left, and held to context: "Wolf" ("als Wolf im
+        # Schafspelz") went to Rupert Wolff by the parties both articles name, while
+        # Manfred Wolf is the one spelled so.
+        spelled = {
+            p
+            for p in candidates
+            for o in people[p].occs
+            if base in _spellings_of(o.tokens[surname_index(o.tokens)])
+        }
+        if spelled:
+            sure = spelled == candidates
+            candidates = spelled
+        else:
             # A person's name spelled otherwise in an article with no other name to
             # compare ("Laut Dmitriew ist das so"): the key alone decides.
-            occ.label == "PER" and not genitive and context.alone(occ)
-        )
+            sure = occ.label == "PER" and not genitive and context.alone(occ)
     if not candidates:
         near = {pid for near in surnames.near(key) for pid in by_surname[near]}
         candidates = {p for p in near if context.ties(occ, p)}
@@ -544,6 +552,11 @@ def _cross_article_person(
     if len(people[best].occs) >= DOMINANCE * len(people[second].occs):
         return best
     return None
+
+
+def _spellings_of(surname: str) -> tuple[str, str]:
+    """A surname's letters as printed and without a glued particle ("al-Assad")."""
+    return _letters(surname), _letters(GLUED_PARTICLE.sub("", surname))
 
 
 def _non_person(votes: Votes) -> float:
