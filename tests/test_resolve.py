@@ -1270,3 +1270,21 @@ def test_resolver_a_name_in_many_articles_is_no_context_for_a_spelling() -> None
     docs[0] = _doc("a", "Li Yan traf Kofi Annan.", ("Li Yan", "PER"), ("Kofi Annan", "PER"))
     docs[1] = _doc("b", "Ian lobte Kofi Annan.", ("Ian", "PER"), ("Kofi Annan", "PER"))
     assert _forms_of(resolve(docs), "Li Yan") == ["Ian", "Li Yan"]
+
+
+def test_resolver_academic_titles_are_no_part_of_a_persons_name() -> None:
+    # A 4,000-article store named a person "Prof. Dr. Matthias W. Beckmann".
+    docs = [
+        _doc(
+            "a",
+            "Laut Prof. Dr. Matthias W. Beckmann hilft das. Beckmann lobte es.",
+            ("Prof. Dr. Matthias W. Beckmann", "PER"),
+            ("Beckmann", "PER"),
+        ),
+        _doc("b", "Dr. No lief im Kino.", ("Dr. No", "OTH")),
+    ]
+    result = resolve(docs)
+    assert _forms_of(result, "Matthias W. Beckmann") == ["Beckmann", "Matthias W. Beckmann"]
+    assert _forms_of(result, "Dr. No") == ["Dr. No"]
+    beckmann = next(e for e in result.entities if e.name == "Matthias W. Beckmann")
+    assert result.entity_of("a", docs[0].text.index("Prof.")) == beckmann

@@ -53,6 +53,10 @@ CURRENCIES = frozenset(
 OPENING_QUOTES = frozenset('„“«»‚"')
 CLOSING_QUOTES = frozenset('“”«»‘"')
 TITLE_MAX_CHARS = 120
+# Academic titles printed before a person's name (German, Austrian and Swiss forms).
+ACADEMIC_TITLES = frozenset(
+    "Prof. Dr. Dr.-Ing. Dres. Mag. Ing. DI Dipl.-Ing. Univ.-Prof. PD Priv.-Doz. MMag.".split()
+)
 # A word the batch's texts write small this often is no name where it opens a sentence.
 SMALL_MIN = 3
 WORD_EDGES = ".,;:!?\"'„“”«»‚‘’()[]…–-/"
@@ -183,6 +187,7 @@ def collect(
         for occ in occs:
             _repair_cut_end(occ, text)
             _trim_article(occ, text, surfaces)
+            _trim_titles(occ, text)
             _trim_role_word(occ, text, labelled)
             _trim_possessive(occ, text, openings, printed)
             _keep_first_person(occ, text, surfaces, first_names, printed)
@@ -373,6 +378,13 @@ def _trim_article(occ: Occ, text: str, surfaces: set[str]) -> None:
     if before and before[-1] not in SENTENCE_END:  # "in Den Haag": the name's own article
         return
     if " ".join(occ.tokens[1:]) in surfaces:
+        _cut_first_word(occ, text)
+
+
+def _trim_titles(occ: Occ, text: str) -> None:
+    """ "Prof. Dr. Matthias W. Beckmann" -> "Matthias W. Beckmann": academic titles are
+    no part of a person's name (a film's "Dr. No" is no person)."""
+    while occ.label == "PER" and len(occ.tokens) > 1 and occ.tokens[0] in ACADEMIC_TITLES:
         _cut_first_word(occ, text)
 
 
