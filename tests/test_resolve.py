@@ -1288,3 +1288,20 @@ def test_resolver_academic_titles_are_no_part_of_a_persons_name() -> None:
     assert _forms_of(result, "Dr. No") == ["Dr. No"]
     beckmann = next(e for e in result.entities if e.name == "Matthias W. Beckmann")
     assert result.entity_of("a", docs[0].text.index("Prof.")) == beckmann
+
+
+def test_resolver_weekdays_are_no_names() -> None:
+    # A 4,000-article store had the persons "Montagfrüh" and "Freyung Montagfrüh", and
+    # "Katzian Mittwochfrüh" for Katzian.
+    docs = [
+        _doc(
+            "a",
+            "Montagfrüh kam Katzian Mittwochfrüh an.",
+            ("Montagfrüh", "PER"),
+            ("Katzian Mittwochfrüh", "PER"),
+        ),
+        _doc("b", "Katzian lachte am Sonntag.", ("Katzian", "PER"), ("Sonntag", "OTH")),
+    ]
+    result = resolve(docs)
+    assert [(e.name, e.forms) for e in result.entities] == [("Katzian", ["Katzian"])]
+    assert sorted(d.reason for d in result.dropped) == ["time_word", "time_word"]

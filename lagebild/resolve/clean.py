@@ -53,6 +53,11 @@ CURRENCIES = frozenset(
 OPENING_QUOTES = frozenset('„“«»‚"')
 CLOSING_QUOTES = frozenset('“”«»‘"')
 TITLE_MAX_CHARS = 120
+# A weekday, also with the time of day glued on ("Montagfrüh"): a date, not a name.
+TIME_WORD = re.compile(
+    r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)"
+    r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)?s?"
+)
 # Academic titles printed before a person's name (German, Austrian and Swiss forms).
 ACADEMIC_TITLES = frozenset(
     "Prof. Dr. Dr.-Ing. Dres. Mag. Ing. DI Dipl.-Ing. Univ.-Prof. PD Priv.-Doz. MMag.".split()
@@ -125,6 +130,8 @@ def noise_reason(name: str, label: EntityLabel) -> str | None:
         return "function_word"
     if label == "OTH" and name.lower() in CURRENCIES:
         return "currency"
+    if TIME_WORD.fullmatch(name):
+        return "time_word"
     return None
 
 
@@ -431,8 +438,8 @@ def _end_at(occ: Occ, text: str, tokens: list[str]) -> None:
 
 def _loose_end(token: str) -> bool:
     """A function word printed small ("der", "für"): not "Man" of "Third Man", not the
-    initial "A" of "Salah A"."""
-    return token.islower() and token in FUNCTION_WORDS
+    initial "A" of "Salah A"; or a weekday ("Katzian Mittwochfrüh")."""
+    return (token.islower() and token in FUNCTION_WORDS) or bool(TIME_WORD.fullmatch(token))
 
 
 def _closing_quote(text: str, start: int) -> int | None:

@@ -44,7 +44,8 @@ class Dropped:
     ``common_noun`` (a one-word person that is a German common noun and no name the batch
     or the name lists know, "Skepsis"; ``lagebild.resolve.nouns``), ``written_small`` (a
     word that opens a sentence and that the batch's texts write small more often than
-    capitalised, "Zweifellos").
+    capitalised, "Zweifellos"), ``time_word`` (a weekday, also with the time of day,
+    "Montagfrüh").
     """
 
     article_id: str
