@@ -103,6 +103,9 @@ NEAR_CONTEXT = 2
 # RARE_MIN_DOCS, for small batches).
 RARE_SHARE = 0.01
 RARE_MIN_DOCS = 5
+# A form ending in s this many times as frequent as its base, and mostly another kind of
+# entity, is a name of its own, not the base's genitive.
+GENITIVE_RATIO = 3
 LABELS: tuple[EntityLabel, ...] = ("PER", "ORG", "LOC", "OTH")
 
 
@@ -665,7 +668,7 @@ def _group_others(
             target = other_key([*tokens[:-1], candidate], acronyms)  # "Europas", EUROPA
             if candidate == weak and target in groups and not _mostly(groups[target], "ORG"):
                 continue
-            if target != key and target in groups:
+            if target != key and target in groups and not _other_kind(occs, groups[target]):
                 groups[target].extend(groups.pop(key))
                 break
     return [
@@ -675,6 +678,23 @@ def _group_others(
         for noun_or_not in _by_noun(opened)
         for part in _by_kind(noun_or_not)
     ]
+
+
+def _other_kind(inflected: list[Occ], base: list[Occ]) -> bool:
+    """True when a form read as a genitive is printed far more often than its base
+    (``GENITIVE_RATIO`` times) and most often tagged as another kind of entity: "Hamas"
+    (32 times an organisation) is no genitive of the city "Hama" (5 times a place). A
+    genitive is the rarer form; "Osttimors" (4 places) is still one of "Osttimor"
+    (twice tagged a person)."""
+    if len(inflected) < GENITIVE_RATIO * len(base):
+        return False
+    return _top_label(inflected) != _top_label(base)
+
+
+def _top_label(occs: list[Occ]) -> str:
+    """The tagger label most of the mentions have (ties by label order)."""
+    counts = Counter(o.label for o in occs)
+    return max(LABELS, key=lambda label: counts[label])
 
 
 def _name_on_a_noun(word: str, base: str) -> bool:
