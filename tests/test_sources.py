@@ -338,3 +338,33 @@ def test_sources_warc_pages_stored_end_to_end(tmp_path: Path) -> None:
         "https://example.org/a",
         "https://example.org/b.txt",
     }
+
+
+def test_sources_jsonl_error_names_the_column_in_the_line(tmp_path: Path) -> None:
+    # The line was parsed with its newline, so a missing brace at the end was reported
+    # at "column 1" (of the next line).
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": 1, "text": "abc"\n', encoding="utf-8")
+    (item,) = [f for f in find_pages([str(path)]) if isinstance(f, Rejected)]
+    assert item.reason is Reason.MALFORMED
+    assert "column 24" in item.detail
+
+
+def test_sources_warc_response_without_target_uri_is_malformed(tmp_path: Path) -> None:
+    # warcio leaves the URI None; reading it was an internal error that lost the rest
+    # of the file.
+    path = tmp_path / "bad.warc"
+    record = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:no-uri>\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+    )
+    http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{HTML}".encode()
+    head = (record + f"Content-Length: {len(http)}\r\n\r\n").encode()
+    with path.open("wb") as handle:
+        handle.write(head + http + b"\r\n\r\n")
+        writer = WARCWriter(handle, gzip=False)
+        warc_record(writer, "https://example.org/a", HTML.encode())
+    found = list(find_pages([str(path)]))
+    (bad,) = [f for f in found if isinstance(f, Rejected)]
+    assert bad.reason is Reason.MALFORMED and "WARC-Target-URI" in bad.detail
+    assert [f.url for f in found if isinstance(f, Candidate)] == ["https://example.org/a"]

@@ -82,7 +82,8 @@ def _skip_line(handle: BinaryIO) -> int:
 def record_candidate(line: bytes, source: str) -> Candidate:
     """The page of one JSON line, or ``Rejected`` saying what is wrong with the line."""
     try:
-        record = json.loads(line)
+        # Without its line end, so that an error's column is one of this line.
+        record = json.loads(line.rstrip(b"\r\n"))
     except UnicodeDecodeError:
         raise Rejected(Reason.UNDECODABLE, "the line is not UTF-8 (JSON must be)") from None
     except json.JSONDecodeError as exc:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecordLoader
 
 from lagebild.errors import Reason, Rejected
 from lagebild.model import PageKind
@@ -146,6 +147,17 @@ class CappedInflater(io.RawIOBase):
         return out
 
 
+class _Loader(ArcWarcRecordLoader):  # type: ignore[misc]
+    """warcio's record loader, for records without a ``WARC-Target-URI`` too: warcio
+    reads the URI to decide on HTTP headers and fails on None, which ended the file
+    there. Such a record is read without HTTP headers and then rejected by itself."""
+
+    def load_http_headers(
+        self, rec_type: str, uri: str | None, stream: object, length: int | None
+    ) -> object:
+        return super().load_http_headers(rec_type, uri or "", stream, length)
+
+
 def is_warc(path: Path) -> bool:
     """Whether a file name says WARC."""
     return path.name.lower().endswith((".warc", ".warc.gz"))
@@ -168,6 +180,7 @@ def read_warc(path: Path, shown: str) -> Iterator[Candidate | Skipped | Rejected
         # warcio reads the inflater unbuffered: each of its reads is one piece, so a
         # break in the file surfaces only after the records before it were read.
         records = ArchiveIterator(CappedInflater(handle), block_size=CHUNK_BYTES)
+        records.loader = _Loader(verify_http=False, arc2warc=False)
         number = 0
         # A record over the page limit is held back one step: when the file then
         # turns out to be a gzip bomb, the bomb is the one reason given for it.
@@ -209,6 +222,10 @@ def _record(
     rec_type = str(getattr(record, "rec_type", "") or "?")
     record_id = rec_headers.get_header("WARC-Record-ID") if rec_headers is not None else None
     source = f"{shown}#{record_id.strip('<>')}" if record_id else f"{shown}#record-{number}"
+    url = rec_headers.get_header("WARC-Target-URI") if rec_headers is not None else None
+    if rec_type == "response" and not url:
+        yield Rejected(Reason.MALFORMED, "a response record without WARC-Target-URI", source)
+        return
     if rec_type != "response" or http is None:
         not_pages[rec_type] += 1
         return
@@ -221,7 +238,6 @@ def _record(
     if kind is None:
         not_pages[content_type or "untyped"] += 1
         return
-    url = rec_headers.get_header("WARC-Target-URI") if rec_headers is not None else None
     try:
         data = record.content_stream().read(MAX_RECORD_BYTES + 1)  # type: ignore[attr-defined]
     except (OSError, ValueError, EOFError, zlib.error) as exc:
