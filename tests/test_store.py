@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -126,6 +127,36 @@ def test_store_failed_transaction_leaves_nothing(store: Store) -> None:
 def test_store_readonly_open_of_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such store"):
         Store.open(tmp_path / "missing.sqlite", readonly=True)
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_store_a_folder_is_no_store_file(tmp_path: Path, readonly: bool) -> None:
+    # Was "not a lagebild store (disk I/O error)".
+    with pytest.raises(StoreError, match="is a folder, not a store file"):
+        Store.open(tmp_path, readonly=readonly)
+
+
+def test_store_in_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    # Was "not a lagebild store (unable to open database file)".
+    with pytest.raises(StoreError, match=r"the folder .*missing.* does not exist"):
+        Store.open(tmp_path / "missing" / "x.sqlite")
+
+
+def test_store_that_cannot_be_written_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A read-only store file made ingest fail with a traceback ("attempt to write a
+    # readonly database"). The permission is asked of the system (root passes any
+    # mode bits, so the test stands in for it); reading stays possible.
+    path = tmp_path / "x.sqlite"
+    Store.open(path).close()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK and real(p, mode))
+    with pytest.raises(StoreError, match="read-only"):
+        Store.open(path)
+    with pytest.raises(StoreError, match="cannot create the store: no permission"):
+        Store.open(tmp_path / "new.sqlite")
+    Store.open(path, readonly=True).close()
 
 
 def test_store_refuses_a_file_that_is_not_a_store(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ for PostgreSQL); only full-text search has a text per engine.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -113,6 +114,29 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# SQLite's messages for a file or folder it cannot open or write.
+_CANNOT_OPEN = re.compile(r"unable to open|readonly|read-only|disk I/O|permission", re.I)
+
+
+def _check_file(path: Path, shown: str, *, readonly: bool) -> None:
+    """Say plainly why a store file cannot be used, before SQLite says it less plainly
+    ("unable to open database file", "attempt to write a readonly database")."""
+    if path.is_dir():
+        raise StoreError(f"{shown}: is a folder, not a store file")
+    folder = path.parent
+    if readonly:
+        if not path.exists():
+            raise StoreError(f"{shown}: no such store (run `lagebild ingest` first)")
+        return
+    if not folder.is_dir():
+        raise StoreError(f"{shown}: the folder {folder} does not exist")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise StoreError(f"{shown}: the store is read-only (no permission to write it)")
+    elif not os.access(folder, os.W_OK):
+        raise StoreError(f"{shown}: cannot create the store: no permission to write in {folder}")
+
+
 class Store:
     """A lagebild store in one SQLite file or a PostgreSQL database.
 
@@ -134,8 +158,8 @@ class Store:
         shown = str(path)
         if is_postgres_url(shown):
             return cls._open_postgres(shown, readonly=readonly)
-        if readonly and shown != ":memory:" and not Path(shown).exists():
-            raise StoreError(f"{shown}: no such store (run `lagebild ingest` first)")
+        if shown != ":memory:":
+            _check_file(Path(shown), shown, readonly=readonly)
         try:
             if readonly and shown != ":memory:":
                 db = sqlite3.connect(
@@ -151,6 +175,12 @@ class Store:
                 migrate(db)
             else:
                 db.execute("SELECT count(*) FROM articles").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not _CANNOT_OPEN.search(str(exc)):
+                raise StoreError(f"{shown}: not a lagebild store ({exc})") from None
+            # The file or its folder (which holds the -wal and -shm files) cannot be
+            # opened or written: no store is wrong, the place is.
+            raise StoreError(f"{shown}: cannot open the store file ({exc})") from None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{shown}: not a lagebild store ({exc})") from None
         db.row_factory = sqlite3.Row
