@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from lagebild.model import Entity
 from lagebild.store import Store
+from lagebild.timespans import date_order
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _ordered(entries: list[Entry]) -> list[Entry]:
             kept[key].articles.extend(a for a in entry.articles if a not in kept[key].articles)
         else:
             kept[key] = entry
-    return sorted(kept.values(), key=lambda e: (e.date or "9999", e.kind != "event"))
+    return sorted(kept.values(), key=lambda e: (date_order(e.date), e.kind != "event"))
 
 
 def markdown(title: str, entries: list[Entry]) -> str:

@@ -24,8 +24,8 @@ from lagebild.exports import FORMATS, ExportOptions
 from lagebild.exports.as_csv import LIST_SEPARATOR
 from lagebild.exports.as_ics import MAX_DAYS, escape, fold
 from lagebild.exports.records import COLUMNS, TABLES
-from lagebild.exports.spans import day_span
 from lagebild.store import Store
+from lagebild.timespans import day_span
 from tests.test_web_store import web_store
 
 __all__ = ["web_store"]

@@ -21,6 +21,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from lagebild.store.quotes import SlicedTexts
+from lagebild.timespans import date_order
 from lagebild.web import create_app
 from lagebild.web.queries import open_readonly
 from tests.test_web_store import SCRIPT_TITLE, web_store
@@ -171,8 +172,8 @@ def test_web_api_timeline_of_a_storyline_and_an_entity(client: TestClient, web_s
     timeline = client.get("/api/timeline", params={"storyline": line["id"]}).json()
     assert timeline["subject"] == {"kind": "storyline", "id": line["id"], "label": line["label"]}
     assert timeline["total"] >= 3 and {e["kind"] for e in timeline["items"]} <= {"event", "quote"}
-    dates = [e["date"][:10] for e in timeline["items"] if e["date"]]
-    assert dates == sorted(dates)
+    dates = [e["date"] for e in timeline["items"] if e["date"]]
+    assert dates == sorted(dates, key=date_order)
     person = _event_person(web_store)
     theirs = client.get("/api/timeline", params={"entity": person, "limit": 2}).json()
     assert theirs["subject"]["kind"] == "entity" and theirs["total"] >= 2

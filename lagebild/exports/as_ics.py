@@ -14,8 +14,8 @@ from typing import Any
 
 from lagebild import __version__
 from lagebild.exports.records import ExportOptions, event_rows
-from lagebild.exports.spans import day_span
 from lagebild.store.dialect import Connection
+from lagebild.timespans import day_span
 
 # Longest date span (days) put in the calendar; a month-long "event" would only mislead.
 MAX_DAYS = 7

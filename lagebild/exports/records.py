@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from lagebild.exports.spans import iso_span
 from lagebild.store.dialect import Connection
 from lagebild.store.quotes import SlicedTexts
+from lagebild.timespans import iso_span
 
 ColumnType = Literal["str", "int", "list"]
 TABLES = ("articles", "entities", "events", "quotes")

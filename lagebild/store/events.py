@@ -14,6 +14,7 @@ from typing import Any
 
 from lagebild.model import Event
 from lagebild.store.dialect import Connection, Row
+from lagebild.timespans import date_order
 
 
 def frames(db: Connection) -> list[tuple[str, Event]]:
@@ -67,7 +68,11 @@ def event_rows(
 ) -> list[tuple[str, Event]]:
     """(id, event) in date order; only those with ``entity`` (a canonical name) among the
     participants, or reported by one of ``articles``, when given."""
-    rows = db.execute("SELECT * FROM events ORDER BY coalesce(date, '9999'), type, id")
+    # By the days the dates cover, which their text does not sort ("2025-W48-WE").
+    rows = sorted(
+        db.execute("SELECT * FROM events"),
+        key=lambda row: (date_order(row["date"]), row["type"], row["id"]),
+    )
     wanted = set(articles) if articles is not None else None
     found: list[tuple[str, Event]] = []
     for row in rows:

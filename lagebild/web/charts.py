@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 from lagebild.exports.network import Network, Node
-from lagebild.exports.spans import day_span
+from lagebild.timespans import day_span
 from lagebild.web.situation import EventRow, StorySummary
 
 # The drawing's coordinate system; the SVG scales to the page width.

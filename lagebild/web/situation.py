@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any
 
 from lagebild.exports.records import KeyEntity, key_entities
-from lagebild.exports.spans import iso_span
 from lagebild.model import Entity
 from lagebild.store import Store
 from lagebild.store.quotes import SlicedTexts
 from lagebild.timeline import Entry, articles_timeline, entity_timeline
+from lagebild.timespans import iso_span
 from lagebild.web.queries import (
     EFFECTIVE_DATE,
     SUMMARY_COLUMNS,

@@ -57,3 +57,11 @@ def iso_span(value: str | None) -> tuple[str | None, str | None]:
     if span is None:
         return None, None
     return span[0].isoformat(), span[1].isoformat()
+
+
+def date_order(value: str | None) -> tuple[str, str]:
+    """A sort key in the order of the days a value covers: by its first day, then its
+    last (undated, or not a date, last). As text "2025-W48-WE" (29-30 November) would
+    sort after every December day."""
+    first, last = iso_span(value)
+    return first or "9999", last or "9999"
