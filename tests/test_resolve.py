@@ -1328,3 +1328,24 @@ def test_resolver_a_frequent_name_ending_in_s_is_no_genitive_of_a_rare_other_kin
     assert _forms_of(result, "Hamas") == ["Hamas"]
     assert _forms_of(result, "Hama") == ["Hama"]
     assert _forms_of(result, "Europa") == ["Europa", "Europas"]
+
+
+def test_resolver_a_role_is_seen_once_per_article() -> None:
+    # `lagebild entity Witkoff` listed "2025-12-04  US-Sondergesandter" once per mention.
+    text = (
+        "US-Sondergesandter Steve Witkoff kam. Später sagte US-Sondergesandter Witkoff "
+        "etwas, und der Kreml lobte US-Sondergesandter Witkoff."
+    )
+    docs = [
+        _doc(
+            "a",
+            text,
+            ("Steve Witkoff", "PER"),
+            ("Witkoff", "PER"),
+            ("Kreml", "ORG"),
+            ("Witkoff", "PER"),
+            published="2025-12-04",
+        )
+    ]
+    result = resolve(docs)
+    assert [(s.role, s.article_id) for s in result.sightings] == [("US-Sondergesandter", "a")]

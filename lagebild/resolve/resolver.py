@@ -836,6 +836,7 @@ def _build(docs: list[DocHead], clusters: list[_Cluster], dropped: list[Dropped]
         used.add(entity_id)
         forms: list[str] = []
         roles: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
         for occ in sorted(cluster.occs, key=lambda o: (o.doc, o.start)):
             if occ.surface not in forms:
                 forms.append(occ.surface)
@@ -849,9 +850,12 @@ def _build(docs: list[DocHead], clusters: list[_Cluster], dropped: list[Dropped]
                 if (role.kind == "PER") != (label == "PER"):
                     continue
                 roles[role.text] += 1
-                result.sightings.append(
-                    RoleSighting(entity_id, role.text, doc.article_id, doc.published)
-                )
+                # One sighting per role and article, however often the article prints it.
+                if (role.text, doc.article_id) not in seen:
+                    seen.add((role.text, doc.article_id))
+                    result.sightings.append(
+                        RoleSighting(entity_id, role.text, doc.article_id, doc.published)
+                    )
         ordered_roles = [r for r, _ in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))]
         result.entities.append(Entity(entity_id, name, label, forms, ordered_roles))
         result.mention_counts[entity_id] = len(cluster.occs)
