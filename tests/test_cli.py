@@ -330,3 +330,16 @@ def test_cli_untitled_article_is_listed_by_its_lead(runner: CliRunner, tmp_path:
     story = runner.invoke(main, ["story", untitled["id"], "--db", db])
     assert story.exit_code == 0, story.output
     assert "Bundesinnenministerin Brandstätter hat sich" in story.output
+
+
+def test_cli_and_api_count_undated_articles_alike(runner: CliRunner, seeds_db: str) -> None:
+    # `stats` counted the copy dated by inference (seed 001) as undated, /api/stats not.
+    from fastapi.testclient import TestClient
+
+    from lagebild.web import create_app
+
+    stats = json.loads(runner.invoke(main, ["stats", "--db", seeds_db, "--json"]).output)
+    assert (stats["undated"], stats["date_inferred"]) == (0, 1)
+    with TestClient(create_app(seeds_db)) as client:
+        api = client.get("/api/stats").json()
+    assert (api["undated"], api["date_inferred"]) == (0, 1)

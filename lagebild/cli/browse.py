@@ -153,6 +153,7 @@ def stats_cmd(db_path: str, as_json: bool) -> None:
         "pages",
         "sources",
         "undated",
+        "date_inferred",
         "mentions",
         "entities",
         "quotes",

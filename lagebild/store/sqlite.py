@@ -634,7 +634,15 @@ class Store:
             "storylines": one("SELECT count(*) FROM storylines").fetchone()[0],
             "rejections_by_reason": reasons,
             "languages": languages,
-            "undated": one("SELECT count(*) FROM articles WHERE published IS NULL").fetchone()[0],
+            # Undated: no date of its own and none inferred from its copies.
+            "undated": one(
+                "SELECT count(*) FROM articles "
+                "WHERE published IS NULL AND published_inferred IS NULL"
+            ).fetchone()[0],
+            "date_inferred": one(
+                "SELECT count(*) FROM articles "
+                "WHERE published IS NULL AND published_inferred IS NOT NULL"
+            ).fetchone()[0],
             "published_first": span[0],
             "published_last": span[1],
         }

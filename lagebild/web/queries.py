@@ -359,6 +359,10 @@ def overview(db: sqlite3.Connection) -> tuple[dict[str, Any], list[tuple[str, in
         "articles": one("SELECT count(*) FROM articles"),
         "duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
         "undated": undated,
+        "date_inferred": one(
+            "SELECT count(*) FROM articles "
+            "WHERE published IS NULL AND published_inferred IS NOT NULL"
+        ),
         "outlets": len(by_outlet),
         "sources": one("SELECT count(*) FROM sources"),
         "rejections": one("SELECT count(*) FROM rejections"),
