@@ -343,3 +343,23 @@ def test_cli_and_api_count_undated_articles_alike(runner: CliRunner, seeds_db: s
     with TestClient(create_app(seeds_db)) as client:
         api = client.get("/api/stats").json()
     assert (api["undated"], api["date_inferred"]) == (0, 1)
+
+
+def test_cli_search_matches_as_the_web_does(runner: CliRunner, seeds_db: str) -> None:
+    # The CLI matched whole words only, the web prefixes: "Verhandl" found nothing on the
+    # command line and "Verhandlungen" in the browser. Both use one query now.
+    from fastapi.testclient import TestClient
+
+    from lagebild.web import create_app
+
+    for query in ("Verhandl", "Gespraech", '"Weiße Haus"'):
+        hits = json.loads(
+            runner.invoke(
+                main, ["search", query, "--db", seeds_db, "--json", "--limit", "50"]
+            ).output
+        )
+        with TestClient(create_app(seeds_db)) as client:
+            api = client.get("/api/search", params={"q": query, "limit": 50}).json()
+        assert hits, query
+        web = sorted(hit["article"]["id"] for hit in api["hits"]["items"])
+        assert sorted(h["id"] for h in hits) == web, query

@@ -24,10 +24,10 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from lagebild.store import Store, StoreError
+from lagebild.store.fts import fts_query
 from lagebild.web import WebSettings, create_app
 from lagebild.web import queries as web_queries
 from lagebild.web.queries import open_readonly
-from lagebild.web.search import fts_query
 from tests.test_web_store import ROLE, SCRIPT_TITLE, web_store
 
 __all__ = ["web_store"]

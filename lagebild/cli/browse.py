@@ -210,11 +210,16 @@ def articles_cmd(db_path: str, limit: int) -> None:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
-    """Full-text search over titles, leads and article text.
+    """Full-text search over titles, leads and article text, as the web UI searches.
+
+    Every word must occur; each also finds the words it begins ("Verhandl" finds
+    "Verhandlungen") and its ae/oe/ue and ss spellings ("Gespraech"); words in double
+    quotes must stand together as typed.
 
     \b
     Example:
       lagebild search "Witkoff Miami" --db news.sqlite
+      lagebild search '"Weißes Haus" Gespräch' --db news.sqlite
     """
     store = open_store(db_path, readonly=True)
     try:

@@ -176,3 +176,36 @@ def has_phrases(title: Any, lead: Any, body: Any, phrases: str) -> int:
 def register(db: sqlite3.Connection) -> None:
     """Give a SQLite connection ``lagebild_phrases(title, lead, body, phrases)``."""
     db.create_function(FUNCTION, 4, has_phrases, deterministic=True)
+
+
+# At most this many search words are used; more only slow the query down.
+MAX_SEARCH_TERMS = 12
+# Spellings a German reader types for the same word: the index folds accents
+# (ä = a), not ß or the ae/oe/ue transliterations, so the query adds those variants.
+_TRANSLITERATIONS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"), ("ß", "ss"))
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def fts_query(text: str) -> SearchQuery | None:
+    """The full-text query for what a person typed; None when nothing searchable is left.
+
+    Each word is matched as a prefix, so "Gespräch" also finds "Gespräche" and
+    "Gesprächen", with its ß and ae/oe/ue spellings as alternatives; a phrase in double
+    quotes is matched as written. Words become index tokens, never FTS syntax, so what
+    the user types (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
+    """
+    terms: list[Term] = []
+    # Control characters (NUL above all) end an FTS5 string early; they search nothing.
+    text = _CONTROL.sub(" ", text)
+    for match in _TERM.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        if phrase is not None:
+            terms.append(Term.of([phrase]))
+            continue
+        variants = {word.lower()}
+        for plain, german in _TRANSLITERATIONS:
+            variants |= {v.replace(plain, german) for v in variants if plain in v}
+        terms.append(Term.of(sorted(variants), prefix=True))
+    query = SearchQuery.of(terms)
+    return SearchQuery(query.terms[:MAX_SEARCH_TERMS]) if query.terms else None

@@ -561,8 +561,9 @@ class Store:
         """Full-text search over titles, leads and bodies; articles with a snippet."""
         if self.dialect == "postgres":
             return self._search_postgres(query, limit)
-        terms = fts.SearchQuery.of(fts.Term.of([word]) for word in _words(query))
-        if not terms.terms:
+        # The web's query (``fts.fts_query``): words as prefixes, ae/oe/ue and ß spellings.
+        terms = fts.fts_query(query)
+        if terms is None:
             return []
         sql = (
             "SELECT a.*, snippet(articles_fts, 2, '[', ']', ' … ', 12) AS snip "
@@ -714,8 +715,3 @@ def _quote_extras(quote: Quote) -> tuple[str | None, int | None]:
     start = antecedent.start if isinstance(antecedent, Mention) else None
     channel = getattr(quote, "channel", None)
     return (channel if isinstance(channel, str) else None), start
-
-
-def _words(query: str) -> list[str]:
-    """The words of a query; control characters (a NUL would end an FTS5 string) split."""
-    return re.sub(r"[\x00-\x1f\x7f]", " ", query).split()

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from lagebild.store.fts import SearchQuery, Term
+from lagebild.store.fts import fts_query
 from lagebild.web.queries import (
     EFFECTIVE_DATE,
     SUMMARY_COLUMNS,
@@ -28,8 +28,6 @@ from lagebild.web.queries import (
 
 # Markers the FTS snippet puts around matches; control characters never in article text.
 MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
-# At most this many search words are used; more only slow the query down.
-MAX_SEARCH_TERMS = 12
 # Entities offered as facets: the ones named in most hits.
 ENTITY_FACETS = 15
 
@@ -74,39 +72,6 @@ class SearchResult:
     months: list[Facet]
     outlets: list[Facet]
     entities: list[Facet] = field(default_factory=list)
-
-
-# Spellings a German reader types for the same word: the index folds accents
-# (ä = a), not ß or the ae/oe/ue transliterations, so the query adds those variants.
-_TRANSLITERATIONS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"), ("ss", "ß"), ("ß", "ss"))
-_TERM = re.compile(r'"([^"]*)"|(\S+)')
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def fts_query(text: str) -> SearchQuery | None:
-    """The full-text query for what a person typed; None when nothing searchable is left.
-
-    Each word is matched as a prefix, so "Gespräch" also finds "Gespräche" and
-    "Gesprächen", with its ß and ae/oe/ue spellings as alternatives; a phrase in double
-    quotes is matched as written. Words become index tokens, never FTS syntax, so what
-    the user types (``NEAR``, ``*``, ``-``, column filters) is searched for, never run.
-    """
-    terms: list[Term] = []
-    # Control characters (NUL above all) end an FTS5 string early; they search nothing.
-    text = _CONTROL.sub(" ", text)
-    for match in _TERM.finditer(text):
-        phrase, word = match.group(1), match.group(2)
-        if phrase is not None:
-            terms.append(Term.of([phrase]))
-            continue
-        variants = {word.lower()}
-        for plain, german in _TRANSLITERATIONS:
-            variants |= {v.replace(plain, german) for v in variants if plain in v}
-        terms.append(Term.of(sorted(variants), prefix=True))
-    query = SearchQuery.of(terms)
-    return SearchQuery(query.terms[:MAX_SEARCH_TERMS]) if query.terms else None
 
 
 def _snippet(text: str) -> list[SnippetPart]:
