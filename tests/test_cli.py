@@ -363,3 +363,10 @@ def test_cli_search_matches_as_the_web_does(runner: CliRunner, seeds_db: str) ->
         assert hits, query
         web = sorted(hit["article"]["id"] for hit in api["hits"]["items"])
         assert sorted(h["id"] for h in hits) == web, query
+
+
+def test_cli_stories_of_an_unknown_storyline_is_an_error(runner: CliRunner, seeds_db: str) -> None:
+    # Was an empty table and exit 0, where `timeline --storyline` says there is none.
+    result = runner.invoke(main, ["stories", "--db", seeds_db, "--storyline", "nosuch"])
+    assert result.exit_code == 4
+    assert "no storyline 'nosuch'" in result.output

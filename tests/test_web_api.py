@@ -105,7 +105,7 @@ def test_web_api_articles_filter_by_date_outlet_and_entity(client: TestClient) -
     entity = _top_entity(client)
     naming = client.get("/api/articles", params={"entity": entity["id"], "limit": 500}).json()
     assert naming["total"] == entity["articles"]
-    assert client.get("/api/articles", params={"entity": "no-such-entity"}).json()["total"] == 0
+    assert client.get("/api/articles", params={"entity": "no-such-entity"}).status_code == 404
 
 
 def test_web_api_article_has_text_mentions_sources_and_copies(
@@ -471,3 +471,20 @@ def test_web_cli_serve_has_help_and_refuses_a_missing_store(tmp_path: Path) -> N
     )
     missing = runner.invoke(web_cli.main, ["serve", "--db", str(tmp_path / "none.sqlite")])
     assert missing.exit_code == 3
+
+
+def test_web_api_unknown_filters_are_not_found_and_names_are_accepted(client: TestClient) -> None:
+    # /api/articles?entity=nosuch and /api/stories?storyline=nosuch were empty lists with
+    # 200, where /api/timeline and /api/network say 404; and an entity's name found no
+    # articles though the CLI takes names.
+    for path, params in (
+        ("/api/articles", {"entity": "nosuch"}),
+        ("/api/search", {"q": "Witkoff", "entity": "nosuch"}),
+        ("/api/stories", {"storyline": "nosuch"}),
+    ):
+        response = client.get(path, params=params)
+        assert response.status_code == 404, (path, response.text)
+        assert "nosuch" in response.json()["error"]["message"]
+    by_id = client.get("/api/articles", params={"entity": "per:steve-witkoff"}).json()
+    by_name = client.get("/api/articles", params={"entity": "Witkoff"}).json()
+    assert by_id["total"] >= 1 and by_name == by_id

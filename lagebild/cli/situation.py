@@ -106,6 +106,9 @@ def stories_cmd(db_path: str, storyline: str | None, limit: int, as_json: bool) 
     """
     store = open_store(db_path, readonly=True)
     try:
+        if storyline is not None and store.storyline(storyline) is None:
+            console(stderr=True).print(f"[red]error:[/red] no storyline {storyline!r}")
+            raise SystemExit(EXIT_NOT_FOUND)
         rows = store.stories(storyline=storyline, limit=limit)
     finally:
         store.close()

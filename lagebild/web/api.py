@@ -7,6 +7,7 @@ all; every error has the shape ``{"error": {"code", "message"}}`` (see ``app``).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
@@ -167,7 +168,14 @@ def api_stories(
     offset: Offset = 0,
 ) -> Listing[situation.StorySummary]:
     """Stories (articles reporting the same news event) with span and counts."""
+    if storyline is not None and not _storyline_exists(db, storyline):
+        raise HTTPException(404, f"no storyline with id {storyline!r}")
     return situation.list_stories(db, storyline=storyline, limit=limit, offset=offset)
+
+
+def _storyline_exists(db: sqlite3.Connection, storyline: str) -> bool:
+    row = db.execute("SELECT 1 FROM storylines WHERE id = ?", (storyline,)).fetchone()
+    return row is not None
 
 
 @router.get("/stories/{story_id}", summary="One story: articles by outlet, quotes, events")

@@ -9,12 +9,13 @@ from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from lagebild import __version__
 from lagebild.ingest import MAX_PAGE_BYTES
+from lagebild.store.entities import find_entity
 from lagebild.web.queries import ArticleFilter, open_readonly
 
 # Largest page of a list the API hands out; bigger requests get a 422 saying so.
@@ -99,6 +100,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")
 
 
 def article_filter(
+    db: DB,
     date_from: Annotated[
         date | None, Query(alias="from", description="First date, YYYY-MM-DD (inclusive).")
     ] = None,
@@ -107,11 +109,20 @@ def article_filter(
     ] = None,
     outlet: Annotated[str | None, Query(max_length=200, description="Outlet, exactly.")] = None,
     entity: Annotated[
-        str | None, Query(max_length=200, description="Only articles naming this entity id.")
+        str | None,
+        Query(max_length=200, description="Only articles naming this entity (id, name or form)."),
     ] = None,
 ) -> ArticleFilter:
-    """The filters from the query string; dates are the printed or inferred article date."""
-    return ArticleFilter(date_from, date_to, outlet or None, entity or None)
+    """The filters from the query string; dates are the printed or inferred article date.
+    An entity is given by its id, or by a name or form as the CLI takes it; one the store
+    does not know is a 404, not an empty list."""
+    entity_id = None
+    if entity:
+        found = find_entity(db, entity)
+        if found is None:
+            raise HTTPException(404, f"no entity {entity!r}")
+        entity_id = found.id
+    return ArticleFilter(date_from, date_to, outlet or None, entity_id)
 
 
 Filters = Annotated[ArticleFilter, Depends(article_filter)]
