@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,31 @@ def test_store_refuses_a_file_that_is_not_a_store(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a lagebild store"):
         Store.open(path)
+
+
+def test_store_in_a_folder_nobody_may_write_is_read_and_refused_for_writing(
+    tmp_path: Path,
+) -> None:
+    # Reading a WAL store needs its -shm file, which SQLite could not create in a
+    # read-only folder: every read command failed with "unable to open database file".
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    Store.open(folder / "x.sqlite").close()
+    # A folder even root cannot write (the immutable attribute); skipped where it
+    # cannot be set, and a plain chmod where the tests do not run as root.
+    locked = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    if not locked:
+        if os.geteuid() == 0:
+            pytest.skip("chattr +i is not available here")
+        folder.chmod(0o555)
+    try:
+        store = Store.open(folder / "x.sqlite", readonly=True)
+        assert store.counts()["articles"] == 0
+        store.close()
+        with pytest.raises(StoreError, match="cannot write in the store's folder"):
+            Store.open(folder / "x.sqlite")
+    finally:
+        if locked:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)

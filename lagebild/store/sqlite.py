@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lagebild.dedup import Signature
 from lagebild.errors import Rejected
@@ -118,6 +119,30 @@ def _now() -> str:
 _CANNOT_OPEN = re.compile(r"unable to open|readonly|read-only|disk I/O|permission", re.I)
 
 
+def connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection, also to a store in a folder this process cannot write.
+
+    Reading a WAL store needs its -shm file, which SQLite creates in the store's folder;
+    where it cannot, a store with no -wal file left (closed cleanly) is read as
+    immutable, which needs no -shm file.
+    """
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        db = sqlite3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=check_same_thread
+        )
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        folder = path.resolve().parent
+        wal = path.with_name(path.name + "-wal")
+        if os.access(folder, os.W_OK) or (wal.exists() and wal.stat().st_size):
+            raise
+    return sqlite3.connect(
+        uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=check_same_thread
+    )
+
+
 def _check_file(path: Path, shown: str, *, readonly: bool) -> None:
     """Say plainly why a store file cannot be used, before SQLite says it less plainly
     ("unable to open database file", "attempt to write a readonly database")."""
@@ -133,6 +158,11 @@ def _check_file(path: Path, shown: str, *, readonly: bool) -> None:
     if path.exists():
         if not os.access(path, os.W_OK):
             raise StoreError(f"{shown}: the store is read-only (no permission to write it)")
+        if not os.access(folder, os.W_OK):
+            raise StoreError(
+                f"{shown}: cannot write in the store's folder {folder} (SQLite keeps its "
+                "-wal and -shm files beside the store); reading it works"
+            )
     elif not os.access(folder, os.W_OK):
         raise StoreError(f"{shown}: cannot create the store: no permission to write in {folder}")
 
@@ -162,9 +192,7 @@ class Store:
             _check_file(Path(shown), shown, readonly=readonly)
         try:
             if readonly and shown != ":memory:":
-                db = sqlite3.connect(
-                    f"file:{Path(shown).resolve()}?mode=ro", uri=True, isolation_level=None
-                )
+                db = connect_readonly(Path(shown))
             else:
                 db = sqlite3.connect(shown, isolation_level=None)
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

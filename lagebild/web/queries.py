@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import quote
 
 from lagebild.model import Article
 from lagebild.store import Store, StoreError, texts
 from lagebild.store.dialect import is_postgres_url
 from lagebild.store.pages import PageUnreadable, read_page
 from lagebild.store.postgres import shown as postgres_shown
+from lagebild.store.sqlite import connect_readonly
 
 T = TypeVar("T")
 
@@ -54,9 +54,8 @@ def open_readonly(path: str, *, timeout_s: float | None = None) -> sqlite3.Conne
     ``check_same_thread`` is off because FastAPI may open the connection in one worker
     thread and run the route in another; a connection serves one request at a time.
     """
-    uri = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
     try:
-        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        db = connect_readonly(Path(path), check_same_thread=False)
     except sqlite3.OperationalError as exc:
         raise StoreError(f"{path}: cannot open the store read-only ({exc})") from None
     db.row_factory = sqlite3.Row
