@@ -191,7 +191,9 @@ def _events(store: Store) -> None:
         frame.participants = _canonical(frame.participants, article_id, names)
         if frame.place is not None:
             frame.place = names.get((article_id, frame.place), (frame.place, "LOC"))[0]
-        per_article.setdefault(article_id, []).append(frame)
+        # Who and where were places or noise: nothing left to say who met whom where.
+        if frame.participants or frame.place:
+            per_article.setdefault(article_id, []).append(frame)
     # Frames of one article merge again now that "Putin" and "Wladimir Putin" are one name.
     merged = {article_id: merge_frames(frames) for article_id, frames in per_article.items()}
     store.replace_events(merge_across(merged.items()))

@@ -6,7 +6,7 @@ from datetime import date
 
 from lagebild.events import find_events, merge_across
 from lagebild.events.triggers import find_triggers, status_of
-from lagebild.model import EntityLabel, Mention, Timex
+from lagebild.model import EntityLabel, Event, Mention, Timex
 
 
 def _mentions(text: str, names: dict[str, EntityLabel]) -> list[Mention]:
@@ -56,6 +56,45 @@ def test_events_triggers_kind_and_status() -> None:
 def test_events_no_trigger_in_ordinary_sentences() -> None:
     assert find_triggers("Die Preise für Strom stiegen im Herbst deutlich.") == []
     assert find_triggers("Ein Gesprächspartner wollte anonym bleiben.") == []
+
+
+def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
+    # A 4,000-article store: "Im Gespräch sind auch Kooperationsangebote" (under
+    # discussion) was a meeting, "Auf Deutschland trifft Ecuador" (a match) and "treffen
+    # mit der Schweiz ... auf ihren Traumgegner" too, and a court's "mündliche
+    # Verhandlung" a meeting of the man who expected it.
+    for sentence in (
+        "Im Gespräch sind auch Kooperationsangebote an den Iran.",
+        "Der Plan brachte ihn wieder ins Gespräch.",
+        "Auf Deutschland trifft Ecuador am 20. Juni in Berlin.",
+        "Diese treffen mit der Schweiz als Kontrahenten auf ihren Traumgegner.",
+        "Der Vorschlag traf auf heftigen Widerstand der Opposition.",
+        "Feldmann rechne mit einer mündlichen Verhandlung in zehn Tagen.",
+        "Die Hauptverhandlung gegen Müller beginnt im Mai.",
+    ):
+        assert [t for t in find_triggers(sentence) if t.kind == "meeting"] == [], sentence
+    # Football's "treffen" (to score) and "eine Entscheidung treffen" (to make one).
+    for sentence in (
+        "Julian Wießmeier erzielte das 2:0 (44.) und traf in der 74. Minute erneut.",
+        "Keita traf in der 28. Minute für Salzburg.",
+        "André Ayew versuchte sich aus 20 Metern, traf jedoch knapp über das Tor.",
+        "Je eher wir eine Entscheidung treffen, desto besser.",
+        "Die Regierung will rasch Vorkehrungen treffen.",
+    ):
+        assert [t for t in find_triggers(sentence) if t.kind == "meeting"] == [], sentence
+    # A possible or feared attack is none that happened.
+    for sentence in (
+        "Die Taten wurden von der Angst vor einem möglichen Anschlag überschattet.",
+        "Sicherheitsgarantien für den Iran vor militärischen Angriffen sind im Angebot.",
+    ):
+        assert find_triggers(sentence) == [], sentence
+    assert find_triggers("Bei einem Anschlag in Kabul starben zehn Menschen.")[0].kind == "attack"
+    # A meeting is still one: with "sich", and a talk "im Gespräch mit" a person.
+    assert [t.text for t in find_triggers("Merz traf sich auf Schloss Elmau mit Macron.")] == [
+        "traf"
+    ]
+    assert find_triggers("Putin traf Witkoff am Dienstag.")[0].kind == "meeting"
+    assert find_triggers("Im Gespräch mit Macron sagte Merz das.")[0].kind == "meeting"
 
 
 def test_events_participants_place_and_date_from_the_sentence() -> None:
@@ -139,3 +178,42 @@ def test_events_same_event_in_two_sentences_and_two_articles_is_one() -> None:
     other = find_events(text, _mentions(text, names), timexes, date(2025, 12, 4))
     merged = merge_across([("a1", events), ("a2", other)])
     assert len(merged) == 1 and merged[0].articles == ["a1", "a2"]
+
+
+class _Frames:
+    """The store's side of the events stage: frames, printed names, the events kept."""
+
+    def __init__(
+        self, frames: list[tuple[str, Event]], names: dict[tuple[str, str], tuple[str, str]]
+    ) -> None:
+        self.frames, self.names, self.kept = frames, names, []
+
+    def event_frames(self) -> list[tuple[str, Event]]:
+        return self.frames
+
+    def printed_names(self) -> dict[tuple[str, str], tuple[str, str]]:
+        return self.names
+
+    def replace_events(self, events: list[Event]) -> None:
+        self.kept = events
+
+
+def test_events_stage_drops_events_left_with_no_one_and_nowhere() -> None:
+    # A 4,000-article store kept "attack" and "meeting" events with no participants and
+    # no place: the frame's only names were places or tagger noise, left out once
+    # resolved ("Sicherheitsgarantien für den Iran vor militärischen Angriffen").
+    from lagebild.pipeline import _events
+
+    store = _Frames(
+        [
+            ("a", Event("attack", "2006-05-31", None, ["Iran"])),
+            ("a", Event("meeting", "2006-05-31", "Wien", ["Noise"])),
+            ("b", Event("meeting", "2006-06-01", None, ["Putin"])),
+        ],
+        {("a", "Iran"): ("Iran", "LOC"), ("b", "Putin"): ("Wladimir Putin", "PER")},
+    )
+    _events(store)  # type: ignore[arg-type]
+    assert [(e.type, e.place, e.participants) for e in store.kept] == [
+        ("meeting", "Wien", []),
+        ("meeting", None, ["Wladimir Putin"]),
+    ]

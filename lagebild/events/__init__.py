@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from lagebild.events.frames import find_events, merge_frames
 from lagebild.model import Event
+from lagebild.timespans import date_order
 
 __all__ = ["find_events", "merge_across"]
 
@@ -28,5 +29,5 @@ def merge_across(per_article: Iterable[tuple[str, list[Event]]]) -> list[Event]:
     merged: list[Event] = []
     for bucket in buckets.values():
         merged.extend(merge_frames(bucket))
-    merged.sort(key=lambda e: (e.date or "9999", e.type))
+    merged.sort(key=lambda e: (date_order(e.date), e.type))
     return merged

@@ -54,8 +54,44 @@ _TRIGGERS: tuple[tuple[str, str, bool], ...] = (
 _TRIGGER_RES = tuple(
     (re.compile(rf"\b(?:{pattern})\b"), kind, noun) for pattern, kind, noun in _TRIGGERS
 )
-# Nouns that look like triggers but report none.
-_NOT_TRIGGERS = frozenset({"Gesprächspartner", "Gesprächsbereitschaft", "Verhandlungsposition"})
+# Nouns that look like triggers but report none (a court's hearing is no meeting).
+_NOT_TRIGGERS = frozenset(
+    {
+        "Gesprächspartner",
+        "Gesprächsbereitschaft",
+        "Verhandlungsposition",
+        "Hauptverhandlung",
+        "Gerichtsverhandlung",
+        "Berufungsverhandlung",
+        "Strafverhandlung",
+    }
+)
+# "im Gespräch sein" (under discussion), "ins Gespräch bringen"; "im Gespräch mit" is a talk.
+_IDIOM_BEFORE = re.compile(r"\b(?:[Ii]m|[Ii]ns)\s+$")
+_WITH_AFTER = re.compile(r"^\s+mit\b")
+# A court's hearing: "mündliche Verhandlung".
+_HEARING_BEFORE = re.compile(r"\bmündliche[nr]?\s+$")
+# "trifft auf", "traf auf Widerstand", "Auf Deutschland trifft Ecuador": to come up
+# against, as teams in a match do; and a match's words in the clause of a "treffen".
+_UP_AGAINST = re.compile(r"^\s+auf\b")
+_CLAUSE_OPENS_AUF = re.compile(r"^\W*Auf\b")
+_MATCH_WORDS = re.compile(
+    r"\b(?:\w*[Gg]egner\w*|Kontrahent\w*|\w*[Ff]inale?\w*|Partie|Spiel|Auswärtsspiel"
+    # Football's "treffen" is to score: minutes, goals, posts.
+    r"|Minute|Tor|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
+    r"|Strafraum\w*|Halbzeit\w*)\b|\bin der \d+\."
+)
+# "eine Entscheidung treffen", "Vorkehrungen treffen": to make, not to meet.
+_MADE = re.compile(
+    r"\b(?:Entscheidung\w*|Vorkehrung\w*|Maßnahme\w*|Vereinbarung\w*|Absprache\w*"
+    r"|Auswahl|Wahl|Feststellung\w*|Verfügung\w*|Regelung\w*|Vorsorge|Abmachung\w*)\b"
+)
+# An attack that is feared, guarded against or only possible did not happen.
+_NOT_HAPPENED_BEFORE = re.compile(
+    r"\b(?:möglich\w*|potenziell\w*|etwaig\w*)\s+(?:\w+\s+)?$"
+    r"|\b(?:Angst|Furcht|Sorge|Schutz|Warnung\w*|\w*[Gg]arantie\w*)\s+(?:\w+\s+){0,3}"
+    r"vor\s+(?:\w+\s+){0,2}$"
+)
 
 _CANCELLED = re.compile(
     r"\b(?:abgesagt\w*|absagen|sagte\w*\s+\w*\s*ab|gestrichen|geplatzt|platzte)\b"
@@ -87,9 +123,35 @@ def find_triggers(sentence: str) -> list[Trigger]:
                 continue
             if noun and not word[:1].isupper():
                 continue  # nouns are capitalised; "treffen" as a noun is a verb here
+            if _no_event(sentence, match, kind, noun):
+                continue
             taken.append(match.span())
             found.append(Trigger(kind, match.start(), match.end(), word, noun))
     return sorted(found, key=lambda trigger: trigger.start)
+
+
+def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> bool:
+    """True where a trigger word reports no event: for a meeting an idiom, a court
+    hearing, a match, a goal or a decision; for an attack a feared or possible one."""
+    before, after = sentence[: match.start()], sentence[match.end() :]
+    if kind == "attack":
+        return noun and bool(_NOT_HAPPENED_BEFORE.search(before))
+    if kind != "meeting":
+        return False
+    word = match.group(0)
+    if noun:
+        if word.startswith("Gespräch") and _IDIOM_BEFORE.search(before):
+            return not _WITH_AFTER.match(after)
+        return word.startswith("Verhandlung") and bool(_HEARING_BEFORE.search(before))
+    if not word.startswith(("traf", "treff", "trifft", "getroffen")):
+        return False
+    clause = _clause(sentence, Trigger(kind, match.start(), match.end(), word, noun))
+    return bool(
+        _UP_AGAINST.match(after)
+        or _CLAUSE_OPENS_AUF.match(clause)
+        or _MATCH_WORDS.search(clause)
+        or _MADE.search(clause)
+    )
 
 
 def status_of(sentence: str, trigger: Trigger) -> Status:
