@@ -71,10 +71,7 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         "Der Vorschlag traf auf heftigen Widerstand der Opposition.",
         "Feldmann rechne mit einer mündlichen Verhandlung in zehn Tagen.",
         "Die Hauptverhandlung gegen Müller beginnt im Mai.",
-    ):
-        assert [t for t in find_triggers(sentence) if t.kind == "meeting"] == [], sentence
-    # Football's "treffen" (to score) and "eine Entscheidung treffen" (to make one).
-    for sentence in (
+        # Football's "treffen" (to score) and "eine Entscheidung treffen" (to make one).
         "Julian Wießmeier erzielte das 2:0 (44.) und traf in der 74. Minute erneut.",
         "Keita traf in der 28. Minute für Salzburg.",
         "André Ayew versuchte sich aus 20 Metern, traf jedoch knapp über das Tor.",
