@@ -1349,3 +1349,21 @@ def test_resolver_a_role_is_seen_once_per_article() -> None:
     ]
     result = resolve(docs)
     assert [(s.role, s.article_id) for s in result.sightings] == [("US-Sondergesandter", "a")]
+
+
+def test_resolver_recovers_a_name_an_article_quotes_twice() -> None:
+    # Seed 003 prints “Koalition der Willigen” twice, in quotes, and the tagger returns
+    # neither. A phrase of names' words (capitalised, or small linking words) that an
+    # article puts in quotes at least twice is a name; quoted speech is not.
+    text = (
+        "Ein Treffen der Berater aus der “Koalition der Willigen” ist geplant. "
+        "Als “Koalition der Willigen” verstehen sich westliche Länder. "
+        "Merkel sagte „Wir schaffen das“ und wieder „Wir schaffen das“. "
+        "Einmal „Neue Rechte“ ist kein Name."
+    )
+    result = resolve([_doc("a", text, ("Merkel", "PER"))])
+    coalition = next(e for e in result.entities if e.name == "Koalition der Willigen")
+    assert coalition.type == "ORG"
+    starts = [text.index("Koalition"), text.index("Koalition", text.index("Als"))]
+    assert [m.start for _a, m in result.added] == starts
+    assert {e.name for e in result.entities} == {"Koalition der Willigen", "Merkel"}

@@ -35,7 +35,6 @@ KNOWN_GAPS: dict[str, set[str]] = {
 # Gold entities with no mention in the annotated text as tagged, and why.
 NOT_TAGGED: dict[str, str] = {
     "St. Petersburg": "printed only in the photo caption of 004, which is not article text",
-    "Koalition der Willigen": "the tagger returns no mention for it in 003 (a NER miss)",
 }
 
 

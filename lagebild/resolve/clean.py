@@ -58,6 +58,31 @@ TIME_WORD = re.compile(
     r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)"
     r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)?s?"
 )
+# A capitalised phrase between quotation marks, on one line.
+QUOTED_NAME = re.compile(r"[„“”\"«»‚‘]([A-ZÄÖÜ][^„“”\"«»‚‘’\n.!?,:;]{2,60}?)[“”\"«»‘’]")
+# Small words inside names ("Koalition der Willigen", "Bild am Sonntag", "Save the Children").
+LINKING_WORDS = frozenset(
+    "der die das des dem den von vom für und im am zu zur zum auf an mit of the for and "
+    "de la le du di del".split()
+)
+# Heads of organisations' names the role lexicon does not hold as organisations.
+ORGANISATION_HEADS = (
+    "koalition",
+    "allianz",
+    "bündnis",
+    "bewegung",
+    "initiative",
+    "gruppe",
+    "front",
+    "union",
+    "liga",
+    "komitee",
+    "kommission",
+    "stiftung",
+    "institut",
+    "verein",
+    "netzwerk",
+)
 # Academic titles printed before a person's name (German, Austrian and Swiss forms).
 ACADEMIC_TITLES = frozenset(
     "Prof. Dr. Dr.-Ing. Dres. Mag. Ing. DI Dipl.-Ing. Univ.-Prof. PD Priv.-Doz. MMag.".split()
@@ -203,6 +228,7 @@ def collect(
             _extend_particle(occ, text, occs)
         _extend_institutions(occs, text)
         known.recover(index, occs, text)
+        _recover_quoted(index, occs, text)
         spans = [(o.start, o.end, o.label) for o in occs]
         heads_of_roles = role_heads(text)
         for occ in occs:
@@ -287,6 +313,44 @@ class _KnownNames:
         if found:
             occs.extend(found)
             occs.sort(key=lambda o: o.start)
+
+
+def _recover_quoted(doc: int, occs: list[Occ], text: str) -> None:
+    """Add to ``occs`` the names an article prints in quotes at least twice and the
+    tagger missed: seed 003's “Koalition der Willigen”. The phrase must be made of names'
+    words (2 to 5, each capitalised or a small linking word, no sentence marks), which
+    quoted speech is not ("Wir schaffen das"). An organisation's head word ("Koalition",
+    "Bündnis", "Zeitung") makes it an organisation, else it is another name (a title, a
+    ship, a campaign: "Graf Zeppelin", "Gesuchte Kinder")."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for match in QUOTED_NAME.finditer(text):
+        phrase = match.group(1)
+        words = phrase.split()
+        if not 2 <= len(words) <= 5 or words[-1] in LINKING_WORDS or phrase != phrase.strip():
+            continue
+        if all(w[:1].isupper() or w in LINKING_WORDS for w in words):
+            spans.setdefault(phrase, []).append(match.span(1))
+    taken = [(o.start, o.end) for o in occs]
+    found: list[Occ] = []
+    for phrase, places in spans.items():
+        if len(places) < 2:
+            continue
+        words = phrase.split()
+        label: EntityLabel = "ORG" if any(_organisation_word(w) for w in words) else "OTH"
+        for start, end in places:
+            if any(lo < end and start < hi for lo, hi in taken):
+                continue
+            found.append(Occ(doc, start, start, end, phrase, label, words, recovered=True))
+            taken.append((start, end))
+    if found:
+        occs.extend(found)
+        occs.sort(key=lambda o: o.start)
+
+
+def _organisation_word(word: str) -> bool:
+    """A word naming a kind of organisation, also as a compound's end ("Friedensbündnis")."""
+    lower = word.lower()
+    return role_kind(word) == "ORG" or any(lower.endswith(head) for head in ORGANISATION_HEADS)
 
 
 class _Spelling:
