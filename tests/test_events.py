@@ -77,6 +77,13 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         "André Ayew versuchte sich aus 20 Metern, traf jedoch knapp über das Tor.",
         "Je eher wir eine Entscheidung treffen, desto besser.",
         "Die Regierung will rasch Vorkehrungen treffen.",
+        # "getroffen" as hit, "treffen auf" as to meet with (a reaction, a rival).
+        "Am Dienstag wurde in Liesing ein Arbeiter von einer Betonplatte getroffen.",
+        "Der Tunesier Abu al-Hija wurde am Mittwochabend tödlich getroffen.",
+        "Innerhalb der CDU trafen die Äußerungen auf einhellige Ablehnung.",
+        "Der Portugiese trifft in Lissabon auf einen alten Rivalen.",
+        "Gegen Chelsea traf der 34-Jährige im Hinspiel per Freistoß zum 1:0.",
+        "1899 Hoffenheim empfing den SC Freiburg zu einer umkämpften Partie.",
     ):
         assert [t for t in find_triggers(sentence) if t.kind == "meeting"] == [], sentence
     # A possible or feared attack is none that happened.
@@ -91,6 +98,9 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         "traf"
     ]
     assert find_triggers("Putin traf Witkoff am Dienstag.")[0].kind == "meeting"
+    assert find_triggers("Sie sollen im März einen Agenten getroffen haben.")[0].kind == "meeting"
+    assert find_triggers("Merz traf Macron auf Schloss Elmau.")[0].kind == "meeting"
+    assert [t for t in find_triggers("Im Angriff klappte es schon.") if t.kind == "attack"] == []
     assert find_triggers("Im Gespräch mit Macron sagte Merz das.")[0].kind == "meeting"
 
 
@@ -214,3 +224,16 @@ def test_events_stage_drops_events_left_with_no_one_and_nowhere() -> None:
         ("meeting", "Wien", []),
         ("meeting", None, ["Wladimir Putin"]),
     ]
+
+
+def test_events_a_reference_to_now_is_no_date() -> None:
+    # Events were stored with the date "PRESENT_REF" (TIMEX3's "now", from "derzeit"):
+    # now is the article's own date; "früher" (PAST_REF) says no day at all.
+    text = "Derzeit trifft Merkel den US-Präsidenten Barack Obama in Berlin."
+    mentions = _mentions(text, {"Merkel": "PER", "Barack Obama": "PER", "Berlin": "LOC"})
+    now = Timex("Derzeit", 0, 7, "DATE", "PRESENT_REF")
+    (event,) = find_events(text, mentions, [now], date(2016, 4, 24))
+    assert (event.date, event.date_from_text) == ("2016-04-24", False)
+    before = Timex("Derzeit", 0, 7, "DATE", "PAST_REF")
+    (event,) = find_events(text, mentions, [before], date(2016, 4, 24))
+    assert event.date is None

@@ -140,7 +140,13 @@ def _frame(
     anchor = offset + trigger.start
     own = [t for t in times if not _SPEECH_BEFORE.search(sentence[: t.start - offset])]
     when = min(own, key=lambda t: abs(t.start - anchor), default=None)
-    value = when.value if when is not None else (fallback if status == "happened" else None)
+    if when is not None and when.value.endswith("_REF"):
+        # "derzeit" (PRESENT_REF) is the article's day; "früher", "künftig" name none.
+        happened_now = when.value == "PRESENT_REF" and status == "happened"
+        when = None
+        value = fallback if happened_now else None
+    else:
+        value = when.value if when is not None else (fallback if status == "happened" else None)
     if when is not None:
         value = _interval(sentence, offset, when, own) or value
     return Event(

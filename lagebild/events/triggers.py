@@ -79,8 +79,21 @@ _MATCH_WORDS = re.compile(
     r"\b(?:\w*[Gg]egner\w*|Kontrahent\w*|\w*[Ff]inale?\w*|Partie|Spiel|Auswärtsspiel"
     # Football's "treffen" is to score: minutes, goals, posts.
     r"|Minute|Tor|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
-    r"|Strafraum\w*|Halbzeit\w*)\b|\bin der \d+\."
+    r"|Strafraum\w*|Halbzeit\w*|Hinspiel\w*|Rückspiel\w*|Freistoß\w*|\w*treffer\w*"
+    r"|Heimspiel\w*|Saison|Meisterschaft\w*)\b|\bin der \d+\."
 )
+# "getroffen" as hit: passive ("wurde ... getroffen") or how hard ("tödlich getroffen").
+_HIT = re.compile(
+    r"\b(?:wurde|wurden|worden|werden|wird)\b|\b(?:tödlich|schwer|hart|empfindlich|mitten)\s+$"
+)
+# "traf auf einhellige Ablehnung", "trifft auf einen alten Rivalen": to meet with.
+_MEETS_WITH = re.compile(
+    r"\bauf\s+(?:eine[nmr]?\b|\w*(?:Widerstand|Ablehnung|Kritik|Zustimmung|Skepsis"
+    r"|Interesse|Resonanz|Unverständnis|Gegenwehr|Rivalen|Gegner)\b|\w+e[nr]?\s+"
+    r"(?:Widerstand|Ablehnung|Kritik|Zustimmung|Skepsis|Interesse|Resonanz|Unverständnis))"
+)
+# "im Angriff": a team's attack, in football.
+_TEAM_ATTACK_BEFORE = re.compile(r"\b[Ii]m\s+$")
 # "eine Entscheidung treffen", "Vorkehrungen treffen": to make, not to meet.
 _MADE = re.compile(
     r"\b(?:Entscheidung\w*|Vorkehrung\w*|Maßnahme\w*|Vereinbarung\w*|Absprache\w*"
@@ -135,7 +148,10 @@ def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> boo
     hearing, a match, a goal or a decision; for an attack a feared or possible one."""
     before, after = sentence[: match.start()], sentence[match.end() :]
     if kind == "attack":
-        return noun and bool(_NOT_HAPPENED_BEFORE.search(before))
+        return noun and bool(
+            _NOT_HAPPENED_BEFORE.search(before)
+            or (match.group(0) == "Angriff" and _TEAM_ATTACK_BEFORE.search(before))
+        )
     if kind != "meeting":
         return False
     word = match.group(0)
@@ -143,12 +159,18 @@ def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> boo
         if word.startswith("Gespräch") and _IDIOM_BEFORE.search(before):
             return not _WITH_AFTER.match(after)
         return word.startswith("Verhandlung") and bool(_HEARING_BEFORE.search(before))
+    clause = _clause(sentence, Trigger(kind, match.start(), match.end(), word, noun))
+    if word.startswith("empf"):  # "empfing den SC Freiburg": a home game
+        return bool(_MATCH_WORDS.search(clause))
     if not word.startswith(("traf", "treff", "trifft", "getroffen")):
         return False
-    clause = _clause(sentence, Trigger(kind, match.start(), match.end(), word, noun))
+    if word == "getroffen" and (_HIT.search(clause) or _HIT.search(before)):
+        return True
+    rest = clause[clause.find(word) + len(word) :]
     return bool(
         _UP_AGAINST.match(after)
         or _CLAUSE_OPENS_AUF.match(clause)
+        or _MEETS_WITH.search(rest)
         or _MATCH_WORDS.search(clause)
         or _MADE.search(clause)
     )
