@@ -84,6 +84,14 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         "Der Portugiese trifft in Lissabon auf einen alten Rivalen.",
         "Gegen Chelsea traf der 34-Jährige im Hinspiel per Freistoß zum 1:0.",
         "1899 Hoffenheim empfing den SC Freiburg zu einer umkämpften Partie.",
+        "Sollte sich Thiem durchsetzen, trifft er auf den Sieger der Partie.",
+        "Er gewann 6:4, 6:2 und trifft nun auf den topgesetzten Spanier.",
+        "Dies trifft die Japaner hart.",
+        # Interviews are no meetings.
+        "Die Frage ist eine Identitätsfrage, sagt er im STANDARD-Gespräch.",
+        "Der Fotograf bestätigt im Gespräch mit dem STANDARD, dass er klagt.",
+        "Das sagte er im Gespräch mit der Finanz-Nachrichtenagentur dpa-AFX.",
+        "Der beim Pressegespräch anwesende Ingo Mayr meinte das.",
     ):
         assert [t for t in find_triggers(sentence) if t.kind == "meeting"] == [], sentence
     # A possible or feared attack is none that happened.

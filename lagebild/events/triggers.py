@@ -73,7 +73,21 @@ _WITH_AFTER = re.compile(r"^\s+mit\b")
 _HEARING_BEFORE = re.compile(r"\bmündliche[nr]?\s+$")
 # "trifft auf", "traf auf Widerstand", "Auf Deutschland trifft Ecuador": to come up
 # against, as teams in a match do; and a match's words in the clause of a "treffen".
-_UP_AGAINST = re.compile(r"^\s+auf\b")
+_UP_AGAINST = re.compile(
+    r"^\s+(?:(?:er|sie|es|man|nun|dann|jetzt|bereits|erneut|wieder|heute|morgen|abermals"
+    r"|zunächst|später)\s+)?auf\b"
+)
+# "trifft die Japaner hart": to affect.
+_HARD_AFTER = re.compile(r"\b(?:hart|schwer|empfindlich|besonders)\b")
+# An interview: "im STANDARD-Gespräch", "beim Pressegespräch", "sagt er im Gespräch mit".
+_INTERVIEW_NOUN = re.compile(r"(?:[A-ZÄÖÜ0-9]{2,}-|Presse|Hintergrund|Exklusiv)[Gg]espräch\w*")
+_MEDIUM_BEFORE = re.compile(r"[A-ZÄÖÜ0-9]{2,}-$")
+# "im Gespräch mit dem STANDARD", "mit der Nachrichtenagentur dpa-AFX": a medium's.
+_WITH_MEDIUM = re.compile(
+    r"^\s+mit\s+(?:de[mnr]|einer?m?)\s+(?:[\w-]+\s+)?(?:[A-ZÄÖÜ]{2,}\b|[\w-]*(?:[Zz]eitung"
+    r"|[Aa]gentur|[Nn]achrichten|[Bb]latt|[Mm]agazin|[Ss]ender|[Rr]adio|[Ff]ernsehen|[Pp]ortal"
+    r"|[Rr]edaktion|[Jj]ournalist)\w*)"
+)
 _CLAUSE_OPENS_AUF = re.compile(r"^\W*Auf\b")
 _MATCH_WORDS = re.compile(
     r"\b(?:\w*[Gg]egner\w*|Kontrahent\w*|\w*[Ff]inale?\w*|Partie|Spiel|Auswärtsspiel"
@@ -144,8 +158,9 @@ def find_triggers(sentence: str) -> list[Trigger]:
 
 
 def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> bool:
-    """True where a trigger word reports no event: for a meeting an idiom, a court
-    hearing, a match, a goal or a decision; for an attack a feared or possible one."""
+    """True where a trigger word reports no event: for a meeting an idiom, an interview,
+    a court hearing, a match, a goal or a decision; for an attack a feared or possible
+    one, or a team's."""
     before, after = sentence[: match.start()], sentence[match.end() :]
     if kind == "attack":
         return noun and bool(
@@ -155,11 +170,15 @@ def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> boo
     if kind != "meeting":
         return False
     word = match.group(0)
-    if noun:
-        if word.startswith("Gespräch") and _IDIOM_BEFORE.search(before):
-            return not _WITH_AFTER.match(after)
-        return word.startswith("Verhandlung") and bool(_HEARING_BEFORE.search(before))
     clause = _clause(sentence, Trigger(kind, match.start(), match.end(), word, noun))
+    if noun:
+        if _INTERVIEW_NOUN.fullmatch(word) or (
+            word.startswith("Gespräch") and _MEDIUM_BEFORE.search(before)
+        ):
+            return True
+        if word.startswith("Gespräch") and _IDIOM_BEFORE.search(before):
+            return not _WITH_AFTER.match(after) or bool(_WITH_MEDIUM.match(after))
+        return word.startswith("Verhandlung") and bool(_HEARING_BEFORE.search(before))
     if word.startswith("empf"):  # "empfing den SC Freiburg": a home game
         return bool(_MATCH_WORDS.search(clause))
     if not word.startswith(("traf", "treff", "trifft", "getroffen")):
@@ -169,6 +188,7 @@ def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> boo
     rest = clause[clause.find(word) + len(word) :]
     return bool(
         _UP_AGAINST.match(after)
+        or _HARD_AFTER.search(rest)
         or _CLAUSE_OPENS_AUF.match(clause)
         or _MEETS_WITH.search(rest)
         or _MATCH_WORDS.search(clause)
