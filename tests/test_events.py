@@ -87,6 +87,13 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         "Sollte sich Thiem durchsetzen, trifft er auf den Sieger der Partie.",
         "Er gewann 6:4, 6:2 und trifft nun auf den topgesetzten Spanier.",
         "Dies trifft die Japaner hart.",
+        "Dort trifft er am Mittwoch auf den kroatischen Champion Cilic.",
+        "Nach dem Corner trifft Andreas Ulmer mit einem herrlichen Schuss ins Kreuzeck.",
+        "Nach Beginn des Schlussdrittels traf aber Kozek zum Ausgleich.",
+        # "eintreffen" is to arrive.
+        "Der Papst traf am Sonntag in Quito ein.",
+        "Im März trafen 18.234 Migranten in Süditalien ein.",
+        "Mayr meinte, dies sei eine Entscheidung, die von der Stadtpartei zu treffen sei.",
         # Interviews are no meetings.
         "Die Frage ist eine Identitätsfrage, sagt er im STANDARD-Gespräch.",
         "Der Fotograf bestätigt im Gespräch mit dem STANDARD, dass er klagt.",

@@ -75,8 +75,11 @@ _HEARING_BEFORE = re.compile(r"\bmündliche[nr]?\s+$")
 # against, as teams in a match do; and a match's words in the clause of a "treffen".
 _UP_AGAINST = re.compile(
     r"^\s+(?:(?:er|sie|es|man|nun|dann|jetzt|bereits|erneut|wieder|heute|morgen|abermals"
-    r"|zunächst|später)\s+)?auf\b"
+    r"|zunächst|später|am|im|Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag"
+    r"|Wochenende|Finale|Halbfinale)\s+){0,3}auf\b"
 )
+# "traf am Sonntag in Quito ein": "eintreffen", to arrive.
+_ARRIVES = re.compile(r"\bein\W*$")
 # "trifft die Japaner hart": to affect.
 _HARD_AFTER = re.compile(r"\b(?:hart|schwer|empfindlich|besonders)\b")
 # An interview: "im STANDARD-Gespräch", "beim Pressegespräch", "sagt er im Gespräch mit".
@@ -94,7 +97,8 @@ _MATCH_WORDS = re.compile(
     # Football's "treffen" is to score: minutes, goals, posts.
     r"|Minute|Tor|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
     r"|Strafraum\w*|Halbzeit\w*|Hinspiel\w*|Rückspiel\w*|Freistoß\w*|\w*treffer\w*"
-    r"|Heimspiel\w*|Saison|Meisterschaft\w*)\b|\bin der \d+\."
+    r"|Heimspiel\w*|Saison|Meisterschaft\w*|Ausgleich\w*|Schuss|Innenstange|Kreuzeck|Corner"
+    r"|\w*[Dd]rittel\w*)\b|\bin der \d+\."
 )
 # "getroffen" as hit: passive ("wurde ... getroffen") or how hard ("tödlich getroffen").
 _HIT = re.compile(
@@ -188,6 +192,8 @@ def _no_event(sentence: str, match: re.Match[str], kind: str, noun: bool) -> boo
     rest = clause[clause.find(word) + len(word) :]
     return bool(
         _UP_AGAINST.match(after)
+        or _ARRIVES.search(rest)
+        or _MADE.search(before[-80:])
         or _HARD_AFTER.search(rest)
         or _CLAUSE_OPENS_AUF.match(clause)
         or _MEETS_WITH.search(rest)
