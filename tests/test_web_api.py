@@ -7,6 +7,7 @@ escaping of a hostile title, the limits, and that the store file is never writte
 from __future__ import annotations
 
 import hashlib
+import html
 import shutil
 import sqlite3
 import warnings
@@ -27,7 +28,7 @@ from lagebild.store import Store, StoreError
 from lagebild.store.fts import fts_query
 from lagebild.web import WebSettings, create_app
 from lagebild.web import queries as web_queries
-from lagebild.web.queries import open_readonly
+from lagebild.web.queries import article_heading, open_readonly
 from tests.test_web_store import ROLE, SCRIPT_TITLE, web_store
 
 __all__ = ["web_store"]
@@ -488,3 +489,76 @@ def test_web_api_unknown_filters_are_not_found_and_names_are_accepted(client: Te
     by_id = client.get("/api/articles", params={"entity": "per:steve-witkoff"}).json()
     by_name = client.get("/api/articles", params={"entity": "Witkoff"}).json()
     assert by_id["total"] >= 1 and by_name == by_id
+
+
+def test_web_empty_form_fields_are_no_filter(client: TestClient) -> None:
+    # A browser sends the fields of a filter form left empty as "from=&to=" and
+    # "type=": every filter form gave 422 unless all its fields were filled in.
+    for path, params in (
+        ("/articles", {"from": "", "to": "", "outlet": ""}),
+        ("/search", {"q": "Witkoff", "from": "", "to": ""}),
+        ("/entities", {"name": "Witkoff", "type": ""}),
+        ("/api/articles", {"from": "", "to": ""}),
+        ("/api/entities", {"type": ""}),
+        ("/api/search", {"q": "Witkoff", "from": "", "to": "", "entity": ""}),
+    ):
+        response = client.get(path, params=params)
+        assert response.status_code == 200, (path, response.text[:300])
+    everything = client.get("/api/articles").json()["total"]
+    assert client.get("/api/articles", params={"from": "", "to": ""}).json()["total"] == everything
+    assert client.get("/api/articles", params={"from": "gestern"}).status_code == 422
+
+
+def test_web_a_page_past_the_end_goes_to_the_last_page(client: TestClient) -> None:
+    # "/entities?offset=500" said "No entities yet ... this store holds none so far" and
+    # its pager "501–500 of 107"; a page past the end now sends the reader to the last.
+    total = client.get("/api/entities", params={"limit": 1}).json()["total"]
+    response = client.get("/entities", params={"offset": 100_000, "type": ""})
+    assert response.history and response.history[0].status_code == 303
+    last = (total - 1) // 50 * 50
+    assert f"offset={last}" in str(response.url) or last == 0
+    assert "No entities yet" not in response.text and f"of {total}" in response.text
+    for path, params in (
+        ("/articles", {"offset": 100_000}),
+        ("/stories", {"offset": 100_000}),
+        ("/storylines", {"offset": 100_000}),
+        ("/search", {"q": "Witkoff", "offset": 100_000}),
+    ):
+        response = client.get(path, params=params)
+        assert response.status_code == 200 and response.history, path
+        assert 'class="empty"' not in response.text, path
+
+
+def test_web_an_untitled_article_has_one_name_everywhere(
+    client: TestClient, web_store: Path
+) -> None:
+    # Lists showed an untitled article by its lead, its own page as "Untitled article",
+    # and a storyline's key quotes by its raw id.
+    db = sqlite3.connect(f"file:{web_store}?mode=ro", uri=True)
+    try:
+        row = db.execute(
+            "SELECT a.id FROM articles a WHERE (a.title IS NULL OR a.title = '') "
+            "AND a.lead IS NOT NULL AND a.lead != '' LIMIT 1"
+        ).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        pytest.skip("the web store has no untitled article with a lead")
+    listed = client.get("/api/articles", params={"limit": 200}).json()["items"]
+    item = next(a for a in listed if a["id"] == row[0])
+    heading = article_heading(item["title"], item["lead"], item["id"])
+    page = client.get(f"/articles/{row[0]}").text
+    assert "Untitled article" not in page
+    assert html.escape(heading, quote=False) in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+
+def test_web_small_page_fixes(client: TestClient) -> None:
+    # A query of spaces said nothing; the entities pager said "Newer" / "Older" of a list
+    # ordered by reach; German headlines in lists were not marked as German.
+    blank = client.get("/search", params={"q": "   "}).text
+    assert "Nothing to search for: type a word." in blank and "<title>Search" in blank
+    assert client.get("/api/entities", params={"limit": 1}).json()["total"] > 50
+    entities = client.get("/entities", params={"offset": 50}).text
+    assert "Newer" not in entities and "More widely reported" in entities
+    listing = client.get("/articles").text
+    assert 'class="item-title"' in listing and 'lang="de">' in listing

@@ -25,6 +25,7 @@ from lagebild.web.common import (
     DB,
     MAX_LIMIT,
     MAX_QUERY_CHARS,
+    BlankIsNone,
     Filters,
     Limit,
     Offset,
@@ -96,7 +97,9 @@ def api_article(db: DB, article_id: str) -> dict[str, Any]:
 @router.get("/entities", summary="Entities, most widely reported first")
 def api_entities(
     db: DB,
-    type: Annotated[EntityType | None, Query(description="PER, ORG, LOC or OTH.")] = None,
+    type: Annotated[
+        EntityType | None, BlankIsNone, Query(description="PER, ORG, LOC or OTH.")
+    ] = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of a name or form.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BeforeValidator
 
 from lagebild import __version__
 from lagebild.ingest import MAX_PAGE_BYTES
@@ -99,13 +100,26 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 
 
+def _blank_is_none(value: object) -> object:
+    """A field a form sent empty ("from=") is no filter; a browser sends every field."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# For query parameters that a filter form may send empty.
+BlankIsNone = BeforeValidator(_blank_is_none)
+
+
 def article_filter(
     db: DB,
     date_from: Annotated[
-        date | None, Query(alias="from", description="First date, YYYY-MM-DD (inclusive).")
+        date | None,
+        BlankIsNone,
+        Query(alias="from", description="First date, YYYY-MM-DD (inclusive)."),
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Last date, YYYY-MM-DD (inclusive).")
+        date | None,
+        BlankIsNone,
+        Query(alias="to", description="Last date, YYYY-MM-DD (inclusive)."),
     ] = None,
     outlet: Annotated[str | None, Query(max_length=200, description="Outlet, exactly.")] = None,
     entity: Annotated[

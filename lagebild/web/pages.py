@@ -9,15 +9,17 @@ JavaScript. Templates escape every value, so text from a page (a title holding
 from __future__ import annotations
 
 import sqlite3
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from lagebild.exports.network import event_network
 from lagebild.web import charts, queries, search, situation
-from lagebild.web.common import DB, MAX_QUERY_CHARS, Filters, Offset
+from lagebild.web.common import DB, MAX_QUERY_CHARS, BlankIsNone, Filters, Offset
+from lagebild.web.queries import Listing
 from lagebild.web.reading import reading
 
 router = APIRouter(include_in_schema=False)
@@ -39,6 +41,17 @@ LABEL_SQL = {
 def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
+
+
+def _past_the_end(request: Request, listing: Listing[Any]) -> RedirectResponse | None:
+    """A redirect to the last page when ``offset`` runs past the end of a list that has
+    items (an old link, a hand-made URL), instead of an empty page that says there are
+    none."""
+    if not listing.total or listing.offset < listing.total:
+        return None
+    last = (listing.total - 1) // listing.limit * listing.limit
+    params = dict(request.query_params) | {"offset": str(last)}
+    return RedirectResponse(f"{request.url.path}?{urlencode(params)}", status_code=303)
 
 
 def _page(request: Request, template: str, **context: object) -> HTMLResponse:
@@ -63,10 +76,10 @@ def home(request: Request, db: DB) -> HTMLResponse:
 
 
 @router.get("/storylines", response_class=HTMLResponse)
-def storylines(request: Request, db: DB, offset: Offset = 0) -> HTMLResponse:
+def storylines(request: Request, db: DB, offset: Offset = 0) -> Response:
     """Every storyline, latest first."""
     listing = situation.list_storylines(db, limit=PAGE_SIZE, offset=offset)
-    return _page(request, "storylines.html", listing=listing)
+    return _past_the_end(request, listing) or _page(request, "storylines.html", listing=listing)
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
@@ -85,10 +98,10 @@ def storyline(request: Request, db: DB, storyline_id: str) -> HTMLResponse:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-def stories(request: Request, db: DB, offset: Offset = 0) -> HTMLResponse:
+def stories(request: Request, db: DB, offset: Offset = 0) -> Response:
     """Every story, latest first."""
     listing = situation.list_stories(db, limit=PAGE_SIZE, offset=offset)
-    return _page(request, "stories.html", listing=listing)
+    return _past_the_end(request, listing) or _page(request, "stories.html", listing=listing)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -101,13 +114,14 @@ def story(request: Request, db: DB, story_id: str) -> HTMLResponse:
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, db: DB, filters: Filters, offset: Offset = 0) -> HTMLResponse:
+def articles(request: Request, db: DB, filters: Filters, offset: Offset = 0) -> Response:
     """Every article, newest first, filtered by date, outlet or entity."""
     entity = queries.get_entity(db, filters.entity, limit=0) if filters.entity else None
-    return _page(
+    listing = queries.list_articles(db, filters, limit=PAGE_SIZE, offset=offset)
+    return _past_the_end(request, listing) or _page(
         request,
         "articles.html",
-        listing=queries.list_articles(db, filters, limit=PAGE_SIZE, offset=offset),
+        listing=listing,
         filters=filters,
         entity=entity.entity if entity else None,
         outlets=queries.outlets(db),
@@ -125,6 +139,9 @@ def article(request: Request, db: DB, article_id: str) -> HTMLResponse:
         "article.html",
         detail=detail,
         a=detail.article,
+        heading=queries.article_heading(
+            detail.article.title, detail.article.lead, detail.article.id
+        ),
         reading=reading(detail.article, detail.mentions, detail.page_text, detail.quotes),
         story=_name(db, LABEL_SQL["story"], detail.article.story),
         storyline=_name(db, LABEL_SQL["storyline"], detail.article.storyline),
@@ -143,14 +160,14 @@ def _name(db: sqlite3.Connection, sql: str, row_id: str | None) -> str | None:
 def entities(
     request: Request,
     db: DB,
-    type: Literal["PER", "ORG", "LOC", "OTH"] | None = None,
+    type: Annotated[Literal["PER", "ORG", "LOC", "OTH"] | None, BlankIsNone] = None,
     name: Annotated[str | None, Query(max_length=200)] = None,
     offset: Offset = 0,
-) -> HTMLResponse:
+) -> Response:
     """Entities by reach; names found but not yet resolved when there are none."""
     listing = queries.list_entities(db, kind=type, name=name, limit=PAGE_SIZE, offset=offset)
     unresolved = queries.unresolved_names(db) if listing.total == 0 and not name else []
-    return _page(
+    return _past_the_end(request, listing) or _page(
         request,
         "entities.html",
         listing=listing,
@@ -189,7 +206,9 @@ def search_page(
     filters: Filters,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
     offset: Offset = 0,
-) -> HTMLResponse:
+) -> Response:
     """Full-text search with snippets, facets by month and outlet."""
     result = search.search(db, q, filters, limit=PAGE_SIZE, offset=offset) if q.strip() else None
-    return _page(request, "search.html", q=q, result=result, filters=filters)
+    return (result and _past_the_end(request, result.hits)) or _page(
+        request, "search.html", q=q, result=result, filters=filters
+    )

@@ -160,11 +160,17 @@ class ArticleSummary:
     @property
     def heading(self) -> str:
         """What a list shows as the title: an article without one shows its lead."""
-        if self.title:
-            return self.title
-        if self.lead:
-            return self.lead if len(self.lead) <= 90 else self.lead[:88].rstrip() + " …"
-        return self.id
+        return article_heading(self.title, self.lead, self.id)
+
+
+def article_heading(title: str | None, lead: str | None, article_id: str) -> str:
+    """An article's name wherever it is shown: its title, else the start of its lead,
+    else its id (lists, the article's page and quotes' sources say the same)."""
+    if title:
+        return title
+    if lead:
+        return lead if len(lead) <= 90 else lead[:88].rstrip() + " …"
+    return article_id
 
 
 def summary_of(row: sqlite3.Row) -> ArticleSummary:

@@ -26,6 +26,7 @@ from lagebild.web.queries import (
     SUMMARY_COLUMNS,
     ArticleSummary,
     Listing,
+    article_heading,
     summary_of,
 )
 
@@ -418,7 +419,8 @@ def list_quotes(
     )
     total = db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
     rows = db.execute(
-        f"SELECT q.*, e.name AS entity_name, a.title AS article_title, {EFFECTIVE_DATE} AS day "
+        f"SELECT q.*, e.name AS entity_name, a.title AS article_title, a.lead AS article_lead, "
+        f"{EFFECTIVE_DATE} AS day "
         f"{base} ORDER BY day IS NULL, day, a.seq, q.start LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
@@ -436,7 +438,7 @@ def list_quotes(
             r["cue"],
             r["channel"],
             r["day"],
-            r["article_title"],
+            article_heading(r["article_title"], r["article_lead"], r["article_id"]),
         )
         for r in rows
     ]
