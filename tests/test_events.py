@@ -93,6 +93,8 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
         # "eintreffen" is to arrive.
         "Der Papst traf am Sonntag in Quito ein.",
         "Im März trafen 18.234 Migranten in Süditalien ein.",
+        "Der Niederösterreicher trifft in der ersten Runde auf den Slowaken Martin Klizan.",
+        "Messi traf zwar nach 120 torlosen Minuten vom Punkt.",
         "Mayr meinte, dies sei eine Entscheidung, die von der Stadtpartei zu treffen sei.",
         # Interviews are no meetings.
         "Die Frage ist eine Identitätsfrage, sagt er im STANDARD-Gespräch.",
@@ -105,6 +107,7 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
     for sentence in (
         "Die Taten wurden von der Angst vor einem möglichen Anschlag überschattet.",
         "Sicherheitsgarantien für den Iran vor militärischen Angriffen sind im Angebot.",
+        "Kenia: USA warnen von drohendem Anschlag",
     ):
         assert find_triggers(sentence) == [], sentence
     assert find_triggers("Bei einem Anschlag in Kabul starben zehn Menschen.")[0].kind == "attack"

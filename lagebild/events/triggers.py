@@ -98,7 +98,7 @@ _MATCH_WORDS = re.compile(
     r"|Minute|Tor|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
     r"|Strafraum\w*|Halbzeit\w*|Hinspiel\w*|Rückspiel\w*|Freistoß\w*|\w*treffer\w*"
     r"|Heimspiel\w*|Saison|Meisterschaft\w*|Ausgleich\w*|Schuss|Innenstange|Kreuzeck|Corner"
-    r"|\w*[Dd]rittel\w*)\b|\bin der \d+\."
+    r"|\w*[Dd]rittel\w*|Runde|Punkt)\b|\bin der \d+\."
 )
 # "getroffen" as hit: passive ("wurde ... getroffen") or how hard ("tödlich getroffen").
 _HIT = re.compile(
@@ -119,7 +119,7 @@ _MADE = re.compile(
 )
 # An attack that is feared, guarded against or only possible did not happen.
 _NOT_HAPPENED_BEFORE = re.compile(
-    r"\b(?:möglich\w*|potenziell\w*|etwaig\w*)\s+(?:\w+\s+)?$"
+    r"\b(?:möglich\w*|potenziell\w*|etwaig\w*|drohend\w*)\s+(?:\w+\s+)?$"
     r"|\b(?:Angst|Furcht|Sorge|Schutz|Warnung\w*|\w*[Gg]arantie\w*)\s+(?:\w+\s+){0,3}"
     r"vor\s+(?:\w+\s+){0,2}$"
 )
