@@ -17,6 +17,7 @@ from lagebild.cluster import StoryClusterer, StorylineLinker
 from lagebild.cluster.decision import JoinModel, pair_features
 from lagebild.cluster.embed import embedding_text
 from lagebild.cluster.features import KeyIndex
+from lagebild.cluster.labels import Profile
 from lagebild.cluster.stories import STORY_KEYS
 from lagebild.cluster.storylines import Centroid
 
@@ -90,6 +91,24 @@ def test_cluster_label_is_a_headline_with_names() -> None:
     clusterer = StoryClusterer()
     d = clusterer.add("a", *QUAKE[0], "2025-01-01", entities=["Japan"])
     assert clusterer.story_label(d.story) == f"{QUAKE[0][0]} (Japan)"
+
+
+def test_cluster_label_of_an_untitled_article_starts_with_its_text() -> None:
+    # A story of one untitled article (a copy saved without its headline) was labelled
+    # by its names alone: "Wladimir Putin, Steve Witkoff, Florida". Its text's start
+    # stands in, as in the web's lists; any real headline of the story comes first.
+    lead = (
+        "Die Delegationen der USA und der Ukraine haben in Florida auch am Sonntag weiter "
+        "über den Plan beraten."
+    )
+    profile = Profile()
+    profile.observe("", 0.9, ["Steve Witkoff", "Florida"], "2025-12-04", fallback=lead)
+    assert profile.label() == f"{lead[:88].rstrip()} … (Steve Witkoff, Florida)"
+    profile.observe("Gespräche in Florida", 0.1, ["Steve Witkoff"], "2025-12-04")
+    assert profile.label().startswith("Gespräche in Florida (")
+    clusterer = StoryClusterer()
+    d = clusterer.add("a", "", lead + " " + QUAKE[0][1], "2025-01-01", entities=["Florida"])
+    assert clusterer.story_label(d.story) == f"{lead[:88].rstrip()} … (Florida)"
 
 
 def test_cluster_embedding_text_is_title_and_lead() -> None:

@@ -12,6 +12,19 @@ from dataclasses import dataclass, field
 
 # Names kept per story or storyline for its label; older, rarer ones are pruned.
 MAX_NAMES = 64
+# An untitled article's text start loses to any headline (scores are cosines, at most 1).
+UNTITLED_PENALTY = 2.0
+# Characters of a text's start that stand for a missing headline.
+EXCERPT_CHARS = 90
+
+
+def excerpt(text: str) -> str:
+    """The start of a text as a headline: its first line, cut at a word to at most
+    EXCERPT_CHARS characters (as the web's lists show an untitled article)."""
+    first = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(first) <= EXCERPT_CHARS:
+        return first
+    return first[: EXCERPT_CHARS - 2].rstrip() + " …"
 
 
 @dataclass
@@ -19,13 +32,25 @@ class Profile:
     """What a label is made of: the best headline so far and counts of names."""
 
     headline: str = ""
-    headline_score: float = -1.0
+    headline_score: float = float("-inf")
     names: Counter[str] = field(default_factory=Counter)
     start: str | None = None
     end: str | None = None
 
-    def observe(self, headline: str, score: float, names: list[str], published: str | None) -> None:
-        """Take in one article: its headline competes, its names count, its date widens the span."""
+    def observe(
+        self,
+        headline: str,
+        score: float,
+        names: list[str],
+        published: str | None,
+        *,
+        fallback: str = "",
+    ) -> None:
+        """Take in one article: its headline competes, its names count, its date widens
+        the span. An article without a headline competes with the start of its text
+        (``fallback``), behind every real headline."""
+        if not headline and fallback.strip():
+            headline, score = excerpt(fallback), score - UNTITLED_PENALTY
         if headline and score > self.headline_score:
             self.headline, self.headline_score = headline, score
         self.names.update(dict.fromkeys(names, 1))

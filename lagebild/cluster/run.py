@@ -110,7 +110,11 @@ class StoreClustering:
                     delta.renamed.append((gone.store_id, record.store_id))
                 record.profile.absorb(gone.profile)
             record.profile.observe(
-                item.title, decision.similarity, item.entities[:5], item.published
+                item.title,
+                decision.similarity,
+                item.entities[:5],
+                item.published,
+                fallback=item.text,
             )
             delta.assigned.append((item.article_id, record.store_id))
             touched[decision.story] = None

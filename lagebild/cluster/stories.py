@@ -26,7 +26,7 @@ import numpy.typing as npt
 from lagebild.cluster.archive import Archive, ClosedStory, ReopenModel, reopen_features
 from lagebild.cluster.decision import JoinModel, pair_features
 from lagebild.cluster.features import PARTS, Featurizer, KeyIndex, Parts, Vector, cosine_to
-from lagebild.cluster.labels import Profile
+from lagebild.cluster.labels import Profile, excerpt
 from lagebild.cluster.storylines import StorylineLinker
 
 F32 = npt.NDArray[np.float32]
@@ -91,6 +91,7 @@ class Arrival:
     day: int | None
     names: list[str]
     member: Vector = field(default_factory=dict)
+    untitled: str = ""  # the start of the text, for the label of an article with no title
 
 
 @dataclass
@@ -327,7 +328,9 @@ class StoryClusterer:
         parts = self.featurizer_.parts(title, text, lang, entities, lemmas)
         vec = None if embedding is None else np.asarray(embedding, dtype=np.float32)
         member = _joined(parts.part)
-        return Arrival(article_id, title, parts, vec, lang, day, list(entities or []), member)
+        untitled = "" if title.strip() else excerpt(text)
+        names = list(entities or [])
+        return Arrival(article_id, title, parts, vec, lang, day, names, member, untitled)
 
     def candidates(self, arrival: Arrival) -> list[_Story]:
         """The open stories sharing most key terms with the article (at most CANDIDATES),
@@ -444,7 +447,9 @@ class StoryClusterer:
         story.articles.append(arrival.article_id)
         story.members.append(arrival.member)
         published = dt.date.fromordinal(day).isoformat() if day is not None else None
-        story.profile.observe(arrival.title, score, arrival.names, published)
+        story.profile.observe(
+            arrival.title, score, arrival.names, published, fallback=arrival.untitled
+        )
         self.storylines.attach(story.storyline, story.id, story.profile)
         for key in parts.keys:
             if key not in story.keys:
