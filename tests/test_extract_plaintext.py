@@ -260,3 +260,10 @@ def test_plaintext_material_line_names_agencies_and_leaves_the_body() -> None:
     article = _extract(page)
     assert article.body[-1] == PARA_2
     assert article.agencies == ["dpa", "AFP"]
+
+
+def test_plaintext_too_short_says_how_many_words_the_page_has() -> None:
+    # "only 0 words of article text" for a page of eight words read as headline and
+    # teaser left the user guessing what was read.
+    with pytest.raises(Rejected, match=r"only 0 words of article text .*the page has 8 words"):
+        extract_text("Neue Meldung\n\nDas ist ein sehr kurzer Text.", article_id="x", source="p")

@@ -562,3 +562,22 @@ def test_web_small_page_fixes(client: TestClient) -> None:
     assert "Newer" not in entities and "More widely reported" in entities
     listing = client.get("/articles").text
     assert 'class="item-title"' in listing and 'lang="de">' in listing
+
+
+def test_web_api_entity_filters_take_names_and_refuse_unknown_ones(client: TestClient) -> None:
+    # /api/events?entity=Witkoff and /api/quotes?speaker=Dmitriew were empty lists and
+    # /api/timeline?entity=Witkoff a 404, where /api/articles and the CLI take a name.
+    witkoff = "per:steve-witkoff"
+    for path, key in (
+        ("/api/events", "entity"),
+        ("/api/timeline", "entity"),
+        ("/api/network", "entity"),
+        ("/api/quotes", "speaker"),
+    ):
+        by_id = client.get(path, params={key: witkoff})
+        by_name = client.get(path, params={key: "Witkoff"})
+        assert by_id.status_code == 200 and by_name.json() == by_id.json(), path
+        unknown = client.get(path, params={key: "nosuch"})
+        assert unknown.status_code == 404 and "nosuch" in unknown.json()["error"]["message"]
+    assert client.get("/api/events", params={"entity": witkoff}).json()["total"] >= 1
+    assert client.get("/api/events", params={"from": "", "to": ""}).status_code == 200

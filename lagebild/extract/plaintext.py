@@ -60,9 +60,11 @@ def extract_text(text: str, *, article_id: str, source: str) -> Article:
     _read_tail(reading, article)
     words = sum(len(p.split()) for p in article.body) + len((article.lead or "").split())
     if words < MIN_ARTICLE_WORDS:
+        # The page's own count says how much was read as headline, teaser or noise.
         raise Rejected(
             Reason.NO_ARTICLE,
-            f"only {words} words of article text (fewer than {MIN_ARTICLE_WORDS})",
+            f"only {words} words of article text (fewer than {MIN_ARTICLE_WORDS}; "
+            f"the page has {len(text.split())} words)",
         )
     article.language = detect_language(" ".join(article.body))
     return article

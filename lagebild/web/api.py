@@ -30,6 +30,7 @@ from lagebild.web.common import (
     Limit,
     Offset,
     WebSettings,
+    entity_id_of,
 )
 from lagebild.web.queries import EntityDetail, EntitySummary, Listing, open_readonly
 from lagebild.web.search import SearchResult
@@ -139,9 +140,15 @@ def api_search(
 # -- stories, storylines, events, quotes, timelines, the network ------------------------
 
 DateFrom = Annotated[
-    date | None, Query(alias="from", description="First date, YYYY-MM-DD (inclusive).")
+    date | None,
+    BlankIsNone,
+    Query(alias="from", description="First date, YYYY-MM-DD (inclusive)."),
 ]
-DateTo = Annotated[date | None, Query(alias="to", description="Last date, YYYY-MM-DD (inclusive).")]
+DateTo = Annotated[
+    date | None, BlankIsNone, Query(alias="to", description="Last date, YYYY-MM-DD (inclusive).")
+]
+# An entity by its id, name or any form.
+EntityName = Annotated[str | None, Query(max_length=200, description="Entity id, name or form.")]
 Id = Annotated[str | None, Query(max_length=200)]
 
 
@@ -156,7 +163,7 @@ def api_storylines(
 @router.get("/storylines/{storyline_id}", summary="One storyline with stories, people, events")
 def api_storyline(db: DB, storyline_id: str) -> situation.StorylineDetail:
     """The storyline, its stories oldest first, key people and organisations, its events
-    and its direct quotes with a known speaker (first PAGE_ITEMS of each)."""
+    and its direct quotes with a known speaker (the first 100 of each)."""
     detail = situation.get_storyline(db, storyline_id)
     if detail is None:
         raise HTTPException(404, f"no storyline with id {storyline_id!r}")
@@ -196,9 +203,7 @@ def api_events(
     db: DB,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-    entity: Annotated[
-        str | None, Query(max_length=200, description="Participant entity id.")
-    ] = None,
+    entity: EntityName = None,
     type: Annotated[
         str | None,
         Query(max_length=60, description='Event type ("meeting_planned") or kind ("meeting").'),
@@ -212,7 +217,7 @@ def api_events(
         db,
         date_from=date_from,
         date_to=date_to,
-        entity=entity,
+        entity=entity_id_of(db, entity),
         type=type,
         limit=limit,
         offset=offset,
@@ -222,7 +227,7 @@ def api_events(
 @router.get("/quotes", summary="Quotes: who said what, when")
 def api_quotes(
     db: DB,
-    speaker: Annotated[str | None, Query(max_length=200, description="Speaker entity id.")] = None,
+    speaker: EntityName = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     limit: Limit = 50,
@@ -230,7 +235,12 @@ def api_quotes(
 ) -> Listing[situation.QuoteRow]:
     """Quotes in the date order of their articles; dates are the articles' dates."""
     return situation.list_quotes(
-        db, speaker=speaker, date_from=date_from, date_to=date_to, limit=limit, offset=offset
+        db,
+        speaker=entity_id_of(db, speaker),
+        date_from=date_from,
+        date_to=date_to,
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -238,7 +248,7 @@ def api_quotes(
 def api_timeline(
     db: DB,
     storyline: Annotated[str | None, Query(max_length=200, description="Storyline id.")] = None,
-    entity: Annotated[str | None, Query(max_length=200, description="Entity id.")] = None,
+    entity: EntityName = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -253,11 +263,13 @@ def api_timeline(
         label = db.execute("SELECT label FROM storylines WHERE id = ?", (storyline,)).fetchone()
         subject = {"kind": "storyline", "id": storyline, "label": label[0]}
     else:
-        assert entity is not None
-        found = situation.entity_entries(db, entity)
+        entity_id = entity_id_of(db, entity)
+        if entity_id is None:
+            raise HTTPException(422, "the entity is empty")
+        found = situation.entity_entries(db, entity_id)
         if found is None:
-            raise HTTPException(404, f"no entity with id {entity!r}")
-        subject = {"kind": "entity", "id": entity, "label": found[0].name}
+            raise HTTPException(404, f"no entity with id {entity_id!r}")
+        subject = {"kind": "entity", "id": entity_id, "label": found[0].name}
         entries = found[1]
     return {
         "subject": subject,
@@ -271,16 +283,19 @@ def api_timeline(
 @router.get("/network", summary="Who met whom around an entity")
 def api_network(
     db: DB,
-    entity: Annotated[str, Query(max_length=200, description="Entity id at the centre.")],
+    entity: Annotated[
+        str, Query(max_length=200, description="Entity at the centre: id, name or form.")
+    ],
     limit: Annotated[
         int, Query(ge=2, le=MAX_LIMIT, description="Nodes at most (the centre included).")
     ] = 100,
 ) -> Network:
     """Nodes: the entity and everyone who took part in an event with it; edges: two
     participants of the same events, ``weight`` = how many, with the event ids."""
-    if not db.execute("SELECT 1 FROM entities WHERE id = ?", (entity,)).fetchone():
-        raise HTTPException(404, f"no entity with id {entity!r}")
-    return event_network(db, entity_id=entity, max_nodes=limit)
+    entity_id = entity_id_of(db, entity)
+    if entity_id is None:
+        raise HTTPException(422, "the entity is empty")
+    return event_network(db, entity_id=entity_id, max_nodes=limit)
 
 
 @router.get(

@@ -130,13 +130,18 @@ def article_filter(
     """The filters from the query string; dates are the printed or inferred article date.
     An entity is given by its id, or by a name or form as the CLI takes it; one the store
     does not know is a 404, not an empty list."""
-    entity_id = None
-    if entity:
-        found = find_entity(db, entity)
-        if found is None:
-            raise HTTPException(404, f"no entity {entity!r}")
-        entity_id = found.id
-    return ArticleFilter(date_from, date_to, outlet or None, entity_id)
+    return ArticleFilter(date_from, date_to, outlet or None, entity_id_of(db, entity))
+
+
+def entity_id_of(db: sqlite3.Connection, value: str | None) -> str | None:
+    """The id of the entity a request names by its id, name or any form (as the CLI
+    takes them); None when none is asked for, a 404 when the store has none such."""
+    if not value:
+        return None
+    found = find_entity(db, value)
+    if found is None:
+        raise HTTPException(404, f"no entity {value!r}")
+    return found.id
 
 
 Filters = Annotated[ArticleFilter, Depends(article_filter)]
