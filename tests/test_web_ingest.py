@@ -10,6 +10,7 @@ in a response or a log line.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import sqlite3
@@ -225,6 +226,29 @@ def test_web_ingest_takes_html_and_json_with_url_and_source(
     assert sent.status_code == 201, sent.text
     assert sent.json()["source"] == "crawler-7"
     assert _counts(store_path)["articles"] == 4
+    # A line of a JSON Lines file, sent as such (was 415).
+    line = json.dumps({"text": PAGE.replace("Rheinfähren", "Saarfähren")}) + "\n"
+    as_line = client.post(
+        "/api/ingest",
+        content=line.encode(),
+        headers={**AUTH, "content-type": "application/x-ndjson"},
+    )
+    assert as_line.status_code == 201, as_line.text
+    two = client.post(
+        "/api/ingest",
+        content=(line + line).encode(),
+        headers={**AUTH, "content-type": "application/jsonl"},
+    )
+    assert two.status_code == 422 and "one record" in two.text
+    # A JSON object printed over several lines is still one record.
+    pretty = json.dumps({"text": PAGE.replace("Rheinfähren", "Lahnfähren")}, indent=2)
+    as_json = client.post(
+        "/api/ingest",
+        content=pretty.encode(),
+        headers={**AUTH, "content-type": "application/json"},
+    )
+    assert as_json.status_code == 201, as_json.text
+    assert _counts(store_path)["articles"] == 6
 
 
 @pytest.mark.parametrize(

@@ -57,12 +57,16 @@ KINDS: dict[str, Literal["text", "html"] | None] = {
     "text/plain": "text",
     "text/html": "html",
     "application/json": None,  # the record says which
+    # One line of a JSON Lines file, by the names such files are sent with.
+    "application/x-ndjson": None,
+    "application/jsonl": None,
+    "application/jsonlines": None,
 }
 _ERRORS = {
     401: "Missing or wrong token",
     403: "The server was started without --allow-ingest",
     413: "The page is over the server's size limit",
-    415: "Not text/plain, text/html or application/json",
+    415: "Not text/plain, text/html, application/json or a JSON Lines type",
     422: "The page was rejected; the code is its reason (empty, binary, no_article...)",
     503: "Timed out, or the store is busy",
 }
@@ -228,10 +232,15 @@ def candidate_from(
     those of the query string.
     """
     if media_type not in KINDS:
-        raise HTTPException(415, "send text/plain, text/html or application/json")
+        raise HTTPException(
+            415, "send text/plain, text/html, application/json or application/x-ndjson"
+        )
     kind = KINDS[media_type]
     if kind is not None:
         return Candidate(source or url or DEFAULT_SOURCE, None, data=body, kind=kind, url=url)
+    if media_type != "application/json" and b"\n" in body.strip():
+        shown = source or url or DEFAULT_SOURCE
+        return Rejected(Reason.MALFORMED, "send one record per request, not several lines", shown)
     try:
         record: Any = json.loads(body)
     except ValueError:
@@ -270,6 +279,7 @@ def _refusal(status: int, code: str, message: str) -> JSONResponse:
             "content": {
                 "text/plain": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
                 "application/json": {
                     "schema": {
                         "type": "object",
