@@ -370,3 +370,31 @@ def test_cli_stories_of_an_unknown_storyline_is_an_error(runner: CliRunner, seed
     result = runner.invoke(main, ["stories", "--db", seeds_db, "--storyline", "nosuch"])
     assert result.exit_code == 4
     assert "no storyline 'nosuch'" in result.output
+
+
+def test_cli_timeline_text_names_the_sources(runner: CliRunner, seeds_db: str) -> None:
+    # `timeline --help` promises entries "with sources"; the text format printed none.
+    data = json.loads(
+        runner.invoke(
+            main, ["timeline", "--db", seeds_db, "--entity", "Witkoff", "--format", "json"]
+        ).output
+    )
+    text = runner.invoke(main, ["timeline", "--db", seeds_db, "--entity", "Witkoff"]).output
+    for entry in data["entries"]:
+        assert entry["articles"][0] in text
+
+
+def test_cli_search_shows_inferred_dates_and_says_when_nothing_matched(
+    runner: CliRunner, seeds_db: str
+) -> None:
+    # Seed 001 prints no date and takes its copy's: `search` showed "(-)" for it, where
+    # `articles` shows the inferred date; and a search with no hits printed nothing.
+    hits = json.loads(
+        runner.invoke(main, ["search", "Witkoff", "--db", seeds_db, "--json", "-n", "50"]).output
+    )
+    undated = [h for h in hits if h["published"] is None]
+    assert undated and all(h["published_inferred"] for h in undated)
+    text = runner.invoke(main, ["search", "Witkoff", "--db", seeds_db, "-n", "50"]).output
+    assert f"({undated[0]['published_inferred'][:10]}, inferred)" in text
+    none = runner.invoke(main, ["search", "Quarkstrudel", "--db", seeds_db])
+    assert none.exit_code == 0 and "no article matches 'Quarkstrudel'" in none.output

@@ -168,3 +168,14 @@ def test_eval_ner_warms_the_tagger_on_a_real_sentence_before_timing(
     assert tagger.calls[0] and all(tagger.calls[0])
     assert [len(s) for s in tagger.calls[1]] == [9, 4]
     assert report["sentences"] == 2 and report["tokens"] == 13
+
+
+@pytest.mark.parametrize("ending", ["\n\n", "\n"])
+def test_eval_ner_predictions_end_as_the_gold_file_ends(tmp_path: Path, ending: str) -> None:
+    # GermEval's files end without a blank line after the last sentence; the
+    # predictions had one more line than the gold file.
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(TINY.rstrip("\n") + ending, encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    evaluate_ner(gold, out, FixedTagger(_gold_tags(gold)))
+    assert out.read_text(encoding="utf-8") == gold.read_text(encoding="utf-8")

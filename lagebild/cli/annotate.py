@@ -45,7 +45,8 @@ def annotate_cmd(anchor: str | None, fmt: str) -> None:
 
     \b
     Example:
-      echo 'Putin traf am Dienstag Witkoff in Moskau.' | lagebild annotate --date 2025-12-04
+      echo 'Kremlchef Wladimir Putin traf am Dienstag Steve Witkoff in Moskau.' \\
+        | lagebild annotate --date 2025-12-04
       lagebild annotate --format jsonl < texts.jsonl > annotations.jsonl
     """
     from lagebild.annotate.text import annotate_text, contract_dict

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from lagebild.cli.app import main
@@ -219,7 +220,7 @@ def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
     \b
     Example:
       lagebild search "Witkoff Miami" --db news.sqlite
-      lagebild search '"Weißes Haus" Gespräch' --db news.sqlite
+      lagebild search '"Weiße Haus" Gespräch' --db news.sqlite
     """
     store = open_store(db_path, readonly=True)
     try:
@@ -232,13 +233,25 @@ def search_cmd(query: str, db_path: str, limit: int, as_json: bool) -> None:
     if as_json:
         print_json(
             [
-                {"id": a.id, "title": a.title, "published": a.published, "snippet": s}
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "published": a.published,
+                    "published_inferred": a.published_inferred,
+                    "snippet": s,
+                }
                 for a, s in hits
             ]
         )
         return
+    if not hits:
+        console().print(f"no article matches {query!r}", markup=False)
     for article, snippet in hits:
-        console().print(f"[bold]{article.title or article.id}[/bold] ({article.published or '-'})")
+        when = article.published or (
+            f"{article.published_inferred[:10]}, inferred" if article.published_inferred else "-"
+        )
+        name = headline(article.title, article.lead, article.id)
+        console().print(f"[bold]{escape(name)}[/bold] ({when})")
         console().print(f"  {snippet}", markup=False)
 
 

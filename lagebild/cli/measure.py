@@ -242,7 +242,8 @@ def eval_ner_cmd(gold: Path, predictions: Path, model: Path | None, limit: int |
 @eval_group.command("timex")
 @DATA_OPTION
 def eval_timex_cmd(data_dir: Path | None) -> None:
-    """Time expressions on WikiWarsDE: extraction F1 (lenient, strict) and value accuracy.
+    """Time expressions on WikiWarsDE: extraction F1 (lenient, strict) and value accuracy
+    (`normalisation_accuracy` in the output).
 
     \b
     Example:

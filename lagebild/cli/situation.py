@@ -37,7 +37,8 @@ def _entity_or_exit(store: Store, name: str, db_path: str) -> Entity:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the events as JSON.")
 def events_cmd(db_path: str, name: str | None, limit: int, as_json: bool) -> None:
-    """Who met, called or visited whom, where and when, with the articles reporting it.
+    """Who met, called or visited whom, where and when, with how many articles report it
+    (`--json` lists them).
 
     \b
     Example:
@@ -239,3 +240,10 @@ def _print_timeline(title: str, entries: list[Entry], fmt: str) -> None:
         out.print(f"[bold]{title}[/bold]")
         for entry in entries:
             out.print(f"{entry.date or 'undated':<22} {entry.text}", markup=False)
+            out.print(f"{'':<22} {_sources(entry.articles)}", style="dim", markup=False)
+
+
+def _sources(articles: list[str], shown: int = 3) -> str:
+    """The articles an entry comes from, the first few by id."""
+    more = f" and {len(articles) - shown} more" if len(articles) > shown else ""
+    return "sources: " + ", ".join(articles[:shown]) + more

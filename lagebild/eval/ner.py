@@ -119,16 +119,31 @@ def _fold(found: set[Chunk]) -> set[Chunk]:
 
 
 def write_predictions(
-    path: Path, sentences: Sequence[TsvSentence], tags: Sequence[list[str]]
+    path: Path,
+    sentences: Sequence[TsvSentence],
+    tags: Sequence[list[str]],
+    *,
+    final_blank: bool = True,
 ) -> None:
-    """Write the gold file again with column 3 replaced by the predicted outer tags."""
+    """Write the gold file again with column 3 replaced by the predicted outer tags; a
+    blank line after the last sentence only where the gold file has one
+    (``final_blank``; GermEval's files have none)."""
     with path.open("w", encoding="utf-8") as handle:
-        for sent, predicted in zip(sentences, tags, strict=True):
+        for index, (sent, predicted) in enumerate(zip(sentences, tags, strict=True)):
+            if index:
+                handle.write("\n")
             if sent.comment is not None:
                 handle.write(sent.comment + "\n")
             for row, tag in zip(sent.rows, predicted, strict=True):
                 handle.write("\t".join([*row[:2], tag, *row[3:]]) + "\n")
+        if sentences and final_blank:
             handle.write("\n")
+
+
+def _ends_with_blank_line(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 2))
+        return handle.read() == b"\n\n"
 
 
 WARM_UP = ("Die", "Tagung", "in", "Berlin", "endete", ".")
@@ -150,7 +165,9 @@ def evaluate_ner(
     started = time.perf_counter()
     predicted = list(tagger.tag_tokens(sent.words for sent in sentences))
     seconds = time.perf_counter() - started
-    write_predictions(predictions_tsv, sentences, predicted)
+    write_predictions(
+        predictions_tsv, sentences, predicted, final_blank=_ends_with_blank_line(gold_tsv)
+    )
     tokens = sum(len(sent.rows) for sent in sentences)
     return {
         "gold": str(gold_tsv),
