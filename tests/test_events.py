@@ -255,3 +255,37 @@ def test_events_a_reference_to_now_is_no_date() -> None:
     before = Timex("Derzeit", 0, 7, "DATE", "PAST_REF")
     (event,) = find_events(text, mentions, [before], date(2016, 4, 24))
     assert event.date is None
+
+
+def test_events_who_condemns_an_attack_takes_no_part_in_it() -> None:
+    # A 4,000-article store had Ban Ki-moon and Heiko Maas as participants of the
+    # attacks they condemned.
+    for text, who in (
+        (
+            "UNO-Generalsekretär Ban Ki-moon verurteilte die Angriffe auf ein Krankenhaus in Aleppo.",
+            "Ban Ki-moon",
+        ),
+        (
+            "Bundesjustizminister Heiko Maas hat den Anschlag in Hanau scharf verurteilt.",
+            "Heiko Maas",
+        ),
+    ):
+        place = "Aleppo" if "Aleppo" in text else "Hanau"
+        mentions = _mentions(text, {who: "PER", place: "LOC"})
+        (event,) = find_events(text, mentions, [], date(2016, 2, 20))
+        assert (event.kind, event.place, event.participants) == ("attack", place, []), text
+    # Who carried it out still does.
+    text = "Die PKK bekannte sich zu dem Anschlag in Ankara."
+    (event,) = find_events(
+        text, _mentions(text, {"PKK": "ORG", "Ankara": "LOC"}), [], date(2016, 2, 20)
+    )
+    assert event.participants == ["PKK"]
+    # At a meeting, who criticises may well be there.
+    text = "Merz kritisierte beim Treffen mit Macron in Paris die Pläne."
+    (event,) = find_events(
+        text,
+        _mentions(text, {"Merz": "PER", "Macron": "PER", "Paris": "LOC"}),
+        [],
+        date(2016, 2, 20),
+    )
+    assert event.participants == ["Merz", "Macron"]

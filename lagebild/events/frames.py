@@ -35,6 +35,12 @@ _SOURCE_AFTER = re.compile(
     r"|teilte\w*|zitierte\w*)\b"
 )
 _REPORTED_BY = re.compile(r"\bwie\b[^,]*$")  # "wie die New York Times ... berichteten"
+# A name whose clause goes on to comment on the event: "Ban Ki-moon verurteilte die
+# Angriffe", "Maas hat den Anschlag scharf verurteilt". Who condemns takes no part.
+_COMMENTS_AFTER = re.compile(
+    r"^[^,.;:]*\b(?:verurteilt\w*|verurteilen|verurteile|kritisiert\w*|kritisieren"
+    r"|begrüßt\w*|bedauert\w*|zeigte\w* sich)\b"
+)
 _REPORT_VERB = re.compile(r"^[^,.]*\b(?:berichtete\w*|meldete\w*|schrieb\w*)\b")
 # A name inside a role phrase: "(Schwiegersohn) von (US-Präsident) Donald Trump, Jared Kushner".
 _ROLE_OF = re.compile(r"\b(?:von|des|der)\s+(?:[\w-]+\s+){0,2}$")
@@ -129,7 +135,7 @@ def _frame(
         if mention.label == "LOC" and _PLACE_BEFORE.search(before):
             place = place or name
             continue
-        if mention.label not in actors or _is_source(before, after):
+        if mention.label not in actors or _is_source(before, after, trigger.kind):
             continue
         if _is_possessor(mention, after):
             continue
@@ -172,9 +178,12 @@ def _interval(sentence: str, offset: int, when: Timex, times: list[Timex]) -> st
     return None
 
 
-def _is_source(before: str, after: str) -> bool:
-    """Whether a name reports the event rather than takes part in it."""
+def _is_source(before: str, after: str, kind: str) -> bool:
+    """Whether a name reports the event rather than takes part in it (or, for an
+    attack, comments on it: at a meeting, who criticises may well be there)."""
     if _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.search(after):
+        return True
+    if kind == "attack" and _COMMENTS_AFTER.search(after):
         return True
     return bool(_REPORTED_BY.search(before) and _REPORT_VERB.search(after))
 
