@@ -304,3 +304,22 @@ def test_extract_html_control_character_after_a_line_break(control: str) -> None
     )
     article = extract_html(html, article_id="b", source="b.html")
     assert any("Die Arbeiten beginnen im Mai" in paragraph for paragraph in article.body)
+
+
+def test_extract_html_body_ends_before_a_plea_for_support() -> None:
+    # Pages of the extraction benchmark ended their body with the site's appeal and what
+    # follows it ("Helfen Sie mit, unseren Journalismus ...", "❤ WinFuture unterstützen",
+    # shop offers), or with "Diese Artikel könnten dich auch interessieren:".
+    appeal = (
+        "Helfen Sie mit, unseren Journalismus auch in Zukunft für alle frei zugänglich "
+        "zu halten. Jede Unterstützung zählt, auch eine kleine."
+    )
+    offer = "Kabellose Kopfhörer mit 40 Stunden Laufzeit heute für nur 29,99 Euro im Angebot."
+    article = read(page(after=f"<p>{appeal}</p><p>{offer}</p>"))
+    assert article.body[-1].endswith("Erklärung der Fraktion.")
+    related = "<p>Diese Artikel könnten dich auch interessieren:</p>"
+    article = read(page(after=related))
+    assert "interessieren" not in article.text
+    # An appeal early in a text is no page furniture: "Unterstützen Sie uns" in a quote.
+    early = [f"Unterstützen Sie uns, rief die Sprecherin. {PARAGRAPHS[0]}", *PARAGRAPHS[1:]]
+    assert read(page(paragraphs=early)).body[0].startswith("Unterstützen Sie uns")

@@ -61,7 +61,7 @@ from lagebild.extract.htmlmeta import (
 )
 from lagebild.extract.htmltext import add_unique, clean_text, text_key
 from lagebild.extract.language import detect_language
-from lagebild.extract.lines import Kind, classify
+from lagebild.extract.lines import APPEAL_LINES, Kind, classify
 from lagebild.model import Article
 
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -134,6 +134,7 @@ def extract_html(html: str, *, article_id: str, source: str, url: str | None = N
     article.kicker, article.title = read_title(tree, page, names)
     figures = read_figures(tree)
     _read_blocks(article, main_blocks(tree, article.url), figures)
+    _drop_appeals(article)
     _add_crossheads(article, tree)
     words = sum(len(paragraph.split()) for paragraph in article.body)
     if words < MIN_BODY_WORDS:
@@ -258,6 +259,16 @@ def _read_blocks(article: Article, blocks: list[Block], figures: list[tuple[str,
     for caption, credit in figures:
         add_unique(article.captions, caption)
         add_unique(article.photo_credits, credit)
+
+
+def _drop_appeals(article: Article) -> None:
+    """Cut the body at a plea for money or subscriptions in its last third: what follows
+    it is the site's (shop offers, "unterstützen" buttons), not the article's."""
+    start = len(article.body) * 2 // 3
+    for index in range(max(1, start), len(article.body)):
+        if APPEAL_LINES.match(article.body[index]):
+            del article.body[index:]
+            return
 
 
 def _add_crossheads(article: Article, tree: HtmlElement) -> None:

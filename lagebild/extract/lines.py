@@ -68,7 +68,9 @@ END_LINES = re.compile(
     r"^(?:die kommentare sind geschlossen\.?|kommentare sind geschlossen\.?|"
     r"die kommentarfunktion (?:ist|wurde) .*|"
     r"weitere (?:meldungen|artikel|nachrichten|themen|beiträge)|mehr zum thema:?|"
-    r"lesen sie (?:auch|mehr):?|das könnte sie auch interessieren:?|auch interessant:?|"
+    r"lesen sie (?:auch|mehr):?|das könnte (?:sie|dich|euch) auch interessieren:?|"
+    r"(?:diese|weitere) (?:artikel|beiträge) könnten (?:sie|dich|euch) auch interessieren:?|"
+    r"auch interessant:?|(?:\d+\s+){0,2}login für vote|"
     r"(?:verwandte|ähnliche) (?:artikel|themen|beiträge):?|meistgelesen|top-?themen|"
     r"neueste artikel|empfehlungen der redaktion|mehr aus (?:dem )?ressort.*)$",
     re.IGNORECASE,
@@ -77,6 +79,15 @@ END_LINES = re.compile(
 RELATED_HEADS = re.compile(
     r"^(?:weitere|mehr zum|lesen sie|das könnte|auch interessant|verwandte|ähnliche|"
     r"meistgelesen|top-?themen|neueste|empfehlungen|mehr aus)",
+    re.IGNORECASE,
+)
+# A paragraph asking the reader for money or a subscription, printed after the article:
+# "Helfen Sie mit, unseren Journalismus ...", "❤ WinFuture unterstützen".
+APPEAL_LINES = re.compile(
+    r"^\W*(?:helfen sie mit\b|unterstützen sie (?:uns|unseren|unsere|den|die|das)\b"
+    r"|jetzt (?:unterstützen|spenden|abonnieren)\b|spenden sie\b|werden sie (?:mitglied|abonnent)"
+    r"|wenn ihnen (?:dieser|der|unser) (?:artikel|beitrag|journalismus) gef[äa]ll"
+    r"|[\w.-]+ unterstützen\W*$)",
     re.IGNORECASE,
 )
 AD_LINES = re.compile(r"^(?:anzeige|werbung|sponsored|advertorial|promotion)$", re.IGNORECASE)
