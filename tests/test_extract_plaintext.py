@@ -267,3 +267,23 @@ def test_plaintext_too_short_says_how_many_words_the_page_has() -> None:
     # teaser left the user guessing what was read.
     with pytest.raises(Rejected, match=r"only 0 words of article text .*the page has 8 words"):
         extract_text("Neue Meldung\n\nDas ist ein sehr kurzer Text.", article_id="x", source="p")
+
+
+@pytest.mark.parametrize(
+    ("line", "caption", "credit"),
+    [
+        # Caption lines of the extraction benchmark's pages kept their credits whole.
+        (
+            "Die Polizei sperrte die Straße. Foto: Getty Images/EyeEm (Symbolbild)",
+            "Die Polizei sperrte die Straße.",
+            "Getty Images/EyeEm",
+        ),
+        ("Der Bundesrat in Bern. Image: Keystone", "Der Bundesrat in Bern.", "Keystone"),
+        ("Thiem jubelt. Fotocredit: SID", "Thiem jubelt.", "SID"),
+        ("Die Brücke bei Nacht. Photo: Reuters", "Die Brücke bei Nacht.", "Reuters"),
+        ("Der Minister spricht. Bild: Keystone", "Der Minister spricht.", "Keystone"),
+        ("Feuerwehrleute löschen. (Foto: dpa)", "Feuerwehrleute löschen.", "dpa"),
+    ],
+)
+def test_plaintext_caption_and_credit_split(line: str, caption: str, credit: str) -> None:
+    assert meta.split_caption_credit(line) == (caption, credit)

@@ -64,10 +64,16 @@ _DOMAIN = re.compile(r"^(?:www\.)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,
 # source: two to four letters, no vowel-less pronunciation required.
 _SIGNATURE = re.compile(r"^[a-zäöüß]{2,4}$")
 
-_CREDIT_LABEL = r"(?:Foto|Fotos|Bild|Bilder|Quelle|Credit|Copyright|©|\(c\))"
-# "... Foto: Name/Agentur" or "... (Foto: Name/Agentur)" or "... Quelle: picture alliance"
+# English labels only with their colon: "Image" and "Photo" open sentences too.
+_CREDIT_LABEL = (
+    r"(?:Fotocredit|Bildcredit|Fotos|Foto|Bilder|Bild|(?:Image|Photographer|Photo)(?=\s*:)"
+    r"|Quelle|Credit|Copyright|©|\(c\))"
+)
+# "... Foto: Name/Agentur" or "... (Foto: Name/Agentur)" or "... Quelle: picture alliance";
+# a picture's mark after the credit ("(Symbolbild)") is no part of it.
 _TRAILING_CREDIT = re.compile(
-    rf"^(?P<caption>.+?[.!?)»“\"])\s*\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?\s*$"
+    rf"^(?P<caption>.+?[.!?)»“\"])\s*\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?"
+    r"(?:\s*\((?:Symbolbild|Archivbild|Symbolfoto|Archivfoto)\))?\s*$"
 )
 _CREDIT_ONLY = re.compile(rf"^\(?{_CREDIT_LABEL}\s*:?\s*(?P<credit>[^()]{{2,120}}?)\)?\s*$")
 _SOURCE_LINE = re.compile(r"^(?:Quelle|Quellen)\s*:\s*(?P<rest>.{2,120})$", re.I)
