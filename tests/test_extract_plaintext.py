@@ -287,3 +287,26 @@ def test_plaintext_too_short_says_how_many_words_the_page_has() -> None:
 )
 def test_plaintext_caption_and_credit_split(line: str, caption: str, credit: str) -> None:
     assert meta.split_caption_credit(line) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    ("line", "agencies"),
+    [
+        # Sign-offs of the extraction benchmark's pages that named no agency.
+        ("(FR mit dpa)", ["dpa"]),
+        ("(ats/nxp)", ["ats"]),
+        ("(SID)", ["SID"]),
+        ("erb/ots", ["ots"]),
+        ("(dpa/afp)", ["dpa", "AFP"]),
+        # Not sign-offs: no agency, or a sentence in brackets.
+        ("(red)", None),
+        ("(Das sagte sie.)", None),
+        ("(Archivbild)", None),
+    ],
+)
+def test_plaintext_sign_off_names_agencies(line: str, agencies: list[str] | None) -> None:
+    info = meta.source_line(line)
+    assert (info.agencies if info else None) == agencies
+    if agencies:
+        article = _extract(f"Straßenbahn fährt wieder\n\n{PARA_1}\n\n{PARA_2}\n\n{line}")
+        assert article.agencies == agencies and line not in article.text

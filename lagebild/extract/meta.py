@@ -32,6 +32,7 @@ AGENCIES = {
     "bloomberg": "Bloomberg",
     "idea": "idea",
     "kathpress": "Kathpress",
+    "ats": "ats",
 }
 # Photo agencies and picture desks: seen in credits, never the source of a text.
 PHOTO_AGENCIES = (
@@ -168,6 +169,28 @@ def credit_only(line: str) -> str | None:
     return None
 
 
+# A sign-off after the text: "(FR mit dpa)", "(ats/nxp)", "(SID)", "erb/ots": an editor's
+# or paper's short mark and the agencies the text draws on.
+_SIGN_OFF = re.compile(
+    r"^\((?P<bracketed>[\w-]{2,12}(?:\s*(?:/|,|\s+mit\s+|\s+und\s+)\s*[\w-]{2,12}){0,3})\)$"
+    r"|^(?P<bare>[a-z]{2,4}(?:/[\w-]{2,12}){1,3})$"
+)
+
+
+def sign_off(line: str) -> SourceInfo | None:
+    """The agencies of a sign-off line; None unless it names one and holds nothing but
+    agencies and short marks (an editor's initials, a paper's "FR")."""
+    match = _SIGN_OFF.match(line.strip())
+    if not match:
+        return None
+    rest = match.group("bracketed") or match.group("bare")
+    parts = [p for p in re.split(r"\s*(?:/|,)\s*|\s+mit\s+|\s+und\s+", rest) if p]
+    agencies = agencies_in(" ".join(parts))
+    if not agencies or any(agency_name(p) is None and len(p) > 4 for p in parts):
+        return None
+    return SourceInfo(agencies=agencies)
+
+
 def source_line(line: str) -> SourceInfo | None:
     """Read ``Quelle: ntv.de, ghö``, ``Quelle: dpa``, ``@ dpa.de``, ``Mit Material von dpa``.
 
@@ -175,6 +198,9 @@ def source_line(line: str) -> SourceInfo | None:
     makes it an ordinary sentence.
     """
     stripped = line.strip()
+    signed = sign_off(stripped)
+    if signed is not None:
+        return signed
     material = _MATERIAL_LINE.match(stripped)
     if material:
         agencies = agencies_in(material.group("rest"))
