@@ -323,3 +323,26 @@ def test_extract_html_body_ends_before_a_plea_for_support() -> None:
     # An appeal early in a text is no page furniture: "Unterstützen Sie uns" in a quote.
     early = [f"Unterstützen Sie uns, rief die Sprecherin. {PARAGRAPHS[0]}", *PARAGRAPHS[1:]]
     assert read(page(paragraphs=early)).body[0].startswith("Unterstützen Sie uns")
+
+
+@pytest.mark.parametrize(
+    ("author", "expected"),
+    [
+        # Authors of the extraction benchmark's pages that are no person, or a person
+        # with a role or a language's "by" before the name.
+        ("Musterzeitung", []),
+        ("Die Musterzeitung", []),
+        ("NDR", []),
+        ("Perform Media Deutschland GmbH", []),
+        ("wegewerk GmbH", []),
+        ("Zvg", []),
+        ("Par Stefan Häne", ["Stefan Häne"]),
+        ("Interview Julia Lauter", ["Julia Lauter"]),
+        ("FOCUS-Online-Experte Robin Tschöpe", ["Robin Tschöpe"]),
+        ("Anna Berger", ["Anna Berger"]),
+    ],
+)
+def test_extract_html_authors_are_people(author: str, expected: list[str]) -> None:
+    head = f'<meta name="author" content="{author}"><meta property="og:site_name" content="Musterzeitung">'
+    article = read(page(head=head), url="https://www.musterzeitung.de/a")
+    assert article.authors == expected

@@ -25,6 +25,18 @@ SUFFIX_MAX_WORDS = 4  # "Titel | Ein Portal" : a short part after a pipe is the 
 GENERIC_TITLE_PARTS = {"blog archiv", "archiv", "blog", "news", "home", "startseite", "aktuelles"}
 AUTHOR_MAX_CHARS = 80
 # Labels that bylines print before the names ("Post author By", "Geschrieben von").
+# A role or a language's "by" before a byline's name: "Par Stefan Häne", "Interview Julia
+# Lauter", "FOCUS-Online-Experte Robin Tschöpe".
+AUTHOR_ROLE = re.compile(
+    r"^(?:par|interview|gastbeitrag|gastautor(?:in)?|kommentar|text"
+    r"|[\w-]*-?(?:experte|expertin|korrespondent(?:in)?|redakteur(?:in)?))\s*:?\s+"
+    r"(?=(?-i:[A-ZÄÖÜ]))",
+    re.I,
+)
+# Names of companies, not of people: "Perform Media Deutschland GmbH", "wegewerk GmbH".
+COMPANY_END = re.compile(r"\b(?:GmbH|AG|KG|SE|Ltd\.?|Inc\.?|LLC|Verlag|Media|Redaktion)$")
+# A credit word standing in an author field: "zvg" (zur Verfügung gestellt).
+CREDIT_WORDS = frozenset({"zvg", "privat", "pd", "handout"})
 AUTHOR_LABEL = re.compile(
     r"^(?:(?:post\s+)?(?:author|autor(?:in)?|verfasser(?:in)?)\s*:?\s*)?"
     r"(?:(?:geschrieben|verfasst|veröffentlicht|posted|written|ein (?:beitrag|artikel))\s+)?"
@@ -101,14 +113,36 @@ def read_people(article: Article, tree: HtmlElement, page: PageMeta) -> None:
     if not names:
         found = extract_author(tree)  # trafilatura's byline XPaths, names joined by "; "
         names = [found] if isinstance(found, str) else []
+    site = {
+        _name_key(part)
+        for name in (article.outlet, page.first("og:site_name"))
+        if name
+        for part in [name, *re.split(r"\s+[|–—-]\s+", name)]
+    }
     for raw in names:
         for name in re.split(r"\s*(?:,|;|/|\bund\b|&)\s*", raw):
-            name = AUTHOR_LABEL.sub("", name.strip())
+            name = AUTHOR_ROLE.sub("", AUTHOR_LABEL.sub("", name.strip()))
             agency = lines_meta.agency_name(name)
             if agency:
                 add_unique(article.agencies, agency)
-            elif _looks_like_name(name):
+            elif _looks_like_name(name) and not _no_person(name, site):
                 add_unique(article.authors, name)
+
+
+def _name_key(name: str) -> str:
+    """A name without a leading article, case folded: "Die FURCHE" = "Furche"."""
+    return re.sub(r"^(?:die|der|das|the)\s+", "", name.strip().casefold())
+
+
+def _no_person(name: str, site: set[str]) -> bool:
+    """An author field holding the site, a company, a broadcaster's acronym ("NDR") or a
+    picture credit ("zvg", provided), not a person."""
+    return (
+        _name_key(name) in site
+        or bool(COMPANY_END.search(name))
+        or (name.isupper() and len(name) <= 5)
+        or name.casefold() in CREDIT_WORDS
+    )
 
 
 def read_title(
