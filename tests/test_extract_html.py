@@ -346,3 +346,25 @@ def test_extract_html_authors_are_people(author: str, expected: list[str]) -> No
     head = f'<meta name="author" content="{author}"><meta property="og:site_name" content="Musterzeitung">'
     article = read(page(head=head), url="https://www.musterzeitung.de/a")
     assert article.authors == expected
+
+
+def test_extract_html_related_headlines_are_headlines() -> None:
+    # Related lists of the extraction benchmark's pages held their own section labels,
+    # sign-offs, ads, login links, date stamps and the page's own title.
+    related = [
+        "Das könnte Sie auch interessieren",
+        "(SID)",
+        "Ad",
+        "Lesen Sie auch",
+        "Jetzt registrieren / einloggen",
+        "25. Oktober 2023 16:01",
+        "Haushalt: Keine Einigung in Sicht",
+        "Bahnstrecken im Norden werden saniert",
+        "Weitere Streiks bei der Bahn angekündigt",
+    ]
+    items = "".join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(related))
+    article = read(page(after=f'<div class="related"><ul>{items}</ul></div>'))
+    assert article.related_headlines == [
+        "Bahnstrecken im Norden werden saniert",
+        "Weitere Streiks bei der Bahn angekündigt",
+    ]

@@ -151,7 +151,24 @@ def extract_html(html: str, *, article_id: str, source: str, url: str | None = N
     article.language = detect_language(" ".join(article.body))
     for headline in read_related(tree):
         add_unique(article.related_headlines, headline)
+    article.related_headlines = [
+        h for h in article.related_headlines if _is_headline(h, article.title)
+    ]
     return article
+
+
+def _is_headline(text: str, title: str | None) -> bool:
+    """Whether a related-list item reads as another article's headline: not the list's
+    own label ("Lesen Sie auch"), a sign-off, an ad mark, a login link, a date stamp or
+    the page's own title."""
+    kind = classify(text).kind
+    if kind in (Kind.END, Kind.NOISE, Kind.AD, Kind.SOURCE):
+        return False
+    if _DATE_STAMP.match(text) or _is_site_noise(text):
+        return False
+    if title and text_key(text) == text_key(title):
+        return False
+    return len(text.split()) >= 2 and not LOGIN_LINK.search(text)
 
 
 def main_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
@@ -259,6 +276,11 @@ def _read_blocks(article: Article, blocks: list[Block], figures: list[tuple[str,
     for caption, credit in figures:
         add_unique(article.captions, caption)
         add_unique(article.photo_credits, credit)
+
+
+# "25. Oktober 2023 16:01", "25.10.2023": a time stamp, not a headline.
+_DATE_STAMP = re.compile(r"^[\d.:/ ]*(?:\d{1,2}\.\s*\w+\s+\d{4})?[\d.:/ ]*(?:Uhr)?$")
+LOGIN_LINK = re.compile(r"\b(?:registrieren|einloggen|anmelden|login|abonnieren)\b", re.I)
 
 
 def _drop_appeals(article: Article) -> None:
