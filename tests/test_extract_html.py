@@ -368,3 +368,18 @@ def test_extract_html_related_headlines_are_headlines() -> None:
         "Bahnstrecken im Norden werden saniert",
         "Weitere Streiks bei der Bahn angekündigt",
     ]
+
+
+def test_extract_html_body_opens_with_the_text_not_page_chrome() -> None:
+    # Bodies of the extraction benchmark's pages opened with "-Aktualisiert am",
+    # "Weitere", a section name, icon names ("bookmark_border Auf die Merkliste"), or a
+    # dateline standing as its own paragraph ("Düsseldorf -").
+    before = (
+        "<p>-Aktualisiert am</p><p>Politik</p>"
+        "<p>bookmark_border Auf die Merkliste / headset Vorlesen / share Teilen</p>"
+        "<p>Düsseldorf -</p>"
+    )
+    paragraphs = [PARAGRAPHS[0].split(" – ", 1)[1], *PARAGRAPHS[1:]]
+    article = read(page(before=before, paragraphs=paragraphs))
+    assert article.body[0].startswith("Die Verhandlungen über den neuen Haushalt")
+    assert article.dateline == "Düsseldorf"

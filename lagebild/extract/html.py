@@ -134,6 +134,7 @@ def extract_html(html: str, *, article_id: str, source: str, url: str | None = N
     article.kicker, article.title = read_title(tree, page, names)
     figures = read_figures(tree)
     _read_blocks(article, main_blocks(tree, article.url), figures)
+    _drop_leading_chrome(article)
     _drop_appeals(article)
     _add_crossheads(article, tree)
     words = sum(len(paragraph.split()) for paragraph in article.body)
@@ -278,9 +279,43 @@ def _read_blocks(article: Article, blocks: list[Block], figures: list[tuple[str,
         add_unique(article.photo_credits, credit)
 
 
+# Furniture before the text: at most this many words and no sentence mark at the end.
+CHROME_MAX_WORDS = 3
+# Labels a page prints above the text: section names and buttons.
+CHROME_WORDS = frozenset(
+    "weitere mehr politik wirtschaft kultur sport inland ausland panorama meinung lokales "
+    "teilen drucken merken vorlesen anzeige werbung".split()
+)
+# Icon font names printed as text ("bookmark_border", "headset" beside "Vorlesen").
+_ICON_WORD = re.compile(r"(?:^|\s)(?:[a-z]+_[a-z_]+|headset|bookmark)(?:\s|$)")
+_LONE_DATELINE = re.compile(r"^([A-ZÄÖÜ][\w.'’/]+(?: [A-ZÄÖÜ][\w.'’/]+){0,2})\s*[-–—]$")
 # "25. Oktober 2023 16:01", "25.10.2023": a time stamp, not a headline.
 _DATE_STAMP = re.compile(r"^[\d.:/ ]*(?:\d{1,2}\.\s*\w+\s+\d{4})?[\d.:/ ]*(?:Uhr)?$")
 LOGIN_LINK = re.compile(r"\b(?:registrieren|einloggen|anmelden|login|abonnieren)\b", re.I)
+
+
+def _drop_leading_chrome(article: Article) -> None:
+    """Drop the page's furniture before the text: short lines with no sentence in them
+    ("-Aktualisiert am", "Weitere", "Politik"), icon names ("bookmark_border Auf die
+    Merkliste"); a place with a dash standing alone ("Düsseldorf -") is the dateline."""
+    while len(article.body) > 1:
+        first = article.body[0].strip()
+        place = _LONE_DATELINE.match(first)
+        if place:
+            article.dateline = article.dateline or place.group(1)
+        elif not (_ICON_WORD.search(first) or _no_sentence(first)):
+            return
+        del article.body[0]
+
+
+def _no_sentence(text: str) -> bool:
+    """A page label ("Weitere", "Politik") or a few words opening with a dash
+    ("-Aktualisiert am"), with no sentence mark. (Other single words stay: on the
+    extraction benchmark some are the text's.)"""
+    words = text.split()
+    label = len(words) == 1 and text.casefold() in CHROME_WORDS
+    dashed = len(words) <= CHROME_MAX_WORDS and text[:1] in "-–—"
+    return (label or dashed) and not re.search(r"[.!?:“”\"»«]$", text)
 
 
 def _drop_appeals(article: Article) -> None:
