@@ -383,3 +383,14 @@ def test_extract_html_body_opens_with_the_text_not_page_chrome() -> None:
     article = read(page(before=before, paragraphs=paragraphs))
     assert article.body[0].startswith("Die Verhandlungen über den neuen Haushalt")
     assert article.dateline == "Düsseldorf"
+
+
+def test_extract_html_subheadings_are_the_texts_own() -> None:
+    # Subheadings of the extraction benchmark's pages held the lead, the kicker and
+    # site labels ("Hauptinhalt", "Weiterempfehlen").
+    lead = "Bund und Länder streiten weiter über das Geld für die Bahn."
+    before = (
+        f"<h2>Hauptinhalt</h2><p><strong>{lead}</strong></p><h2>{lead}</h2><h2>Weiterempfehlen</h2>"
+    )
+    article = read(page(before=before))
+    assert article.subheadings == [SUBHEADING]

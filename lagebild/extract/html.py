@@ -155,7 +155,22 @@ def extract_html(html: str, *, article_id: str, source: str, url: str | None = N
     article.related_headlines = [
         h for h in article.related_headlines if _is_headline(h, article.title)
     ]
+    _keep_own_subheadings(article)
     return article
+
+
+def _keep_own_subheadings(article: Article) -> None:
+    """Subheadings that are the text's: not its title, kicker or lead printed again, and
+    not a page label ("Hauptinhalt", "Weiterempfehlen")."""
+    taken = {text_key(t) for t in (article.title, article.kicker, article.lead) if t}
+    article.subheadings = [
+        s
+        for s in article.subheadings
+        if text_key(s) not in taken
+        and s.casefold() not in SUBHEADING_LABELS
+        and not _is_site_noise(s)
+        and classify(s).kind not in (Kind.END, Kind.NOISE, Kind.AD)
+    ]
 
 
 def _is_headline(text: str, title: str | None) -> bool:
@@ -285,6 +300,22 @@ CHROME_MAX_WORDS = 3
 CHROME_WORDS = frozenset(
     "weitere mehr politik wirtschaft kultur sport inland ausland panorama meinung lokales "
     "teilen drucken merken vorlesen anzeige werbung".split()
+)
+# Headings a page prints for its furniture, not the text's sections.
+SUBHEADING_LABELS = frozenset(
+    {
+        "hauptinhalt",
+        "inhalt",
+        "weiterempfehlen",
+        "teilen",
+        "artikel teilen",
+        "kommentare",
+        "navigation",
+        "dieser artikel ist wichtig!",
+        "mehr zum thema",
+        "audio",
+        "video",
+    }
 )
 # Icon font names printed as text ("bookmark_border", "headset" beside "Vorlesen").
 _ICON_WORD = re.compile(r"(?:^|\s)(?:[a-z]+_[a-z_]+|headset|bookmark)(?:\s|$)")
