@@ -394,3 +394,23 @@ def test_extract_html_subheadings_are_the_texts_own() -> None:
     )
     article = read(page(before=before))
     assert article.subheadings == [SUBHEADING]
+
+
+@pytest.mark.parametrize(
+    ("site_name", "outlet"),
+    [
+        # og:site_name values of the extraction benchmark's pages.
+        ("https://www.fr.de", "fr.de"),
+        ("tdg.ch/", "tdg.ch"),
+        ("Achtsam durch die Krise | Die FURCHE", "Die FURCHE"),
+        ("polizeiticker.ch - Meldungen und Warnungen von der Polizei", "polizeiticker.ch"),
+        ("scinexx | Das Wissensmagazin", "scinexx"),
+        ("oe24 GmbH", "oe24"),
+        ("Musterzeitung", "Musterzeitung"),
+        ("Frankfurter Allgemeine Zeitung", "Frankfurter Allgemeine Zeitung"),
+    ],
+)
+def test_extract_html_outlet_is_the_sites_name(site_name: str, outlet: str) -> None:
+    head = f'<meta property="og:site_name" content="{site_name}">'
+    article = read(page(head=head), url="https://www.example.org/a")
+    assert article.outlet == outlet

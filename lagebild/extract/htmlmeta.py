@@ -35,6 +35,8 @@ AUTHOR_ROLE = re.compile(
 )
 # Names of companies, not of people: "Perform Media Deutschland GmbH", "wegewerk GmbH".
 COMPANY_END = re.compile(r"\b(?:GmbH|AG|KG|SE|Ltd\.?|Inc\.?|LLC|Verlag|Media|Redaktion)$")
+# A company form after an outlet's name: "oe24 GmbH".
+COMPANY_FORM = re.compile(r"\s+(?:GmbH(?: & Co\. KG)?|AG|KG|SE|Ltd\.?|Inc\.?|LLC)$")
 # A credit word standing in an author field: "zvg" (zur Verfügung gestellt).
 CREDIT_WORDS = frozenset({"zvg", "privat", "pd", "handout"})
 AUTHOR_LABEL = re.compile(
@@ -243,9 +245,20 @@ def read_outlet(page: PageMeta, url: str | None) -> str | None:
     if not name and isinstance(publisher, dict):
         name = ld_text(publisher.get("name"))
     if name:
-        return name
+        return _outlet_name(name) or name
     host = urlsplit(url).hostname if url else None
     return host.removeprefix("www.") if host else None
+
+
+def _outlet_name(name: str) -> str:
+    """A site name as a reader names the outlet: without a URL's scheme, "www." and
+    slash ("https://www.fr.de"), without a company form ("oe24 GmbH"), and of "name |
+    slogan" or "article | name" the shorter part ("scinexx | Das Wissensmagazin")."""
+    name = re.sub(r"^https?://", "", name.strip()).removeprefix("www.").rstrip("/")
+    parts = [p for p in re.split(r"\s+[|–—-]\s+", name) if p]
+    if len(parts) > 1:
+        name = min(parts, key=lambda p: len(p.split()))
+    return COMPANY_FORM.sub("", name).strip()
 
 
 def read_section(page: PageMeta, title: str | None) -> str | None:
