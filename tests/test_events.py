@@ -118,6 +118,13 @@ def test_events_no_meeting_in_idioms_matches_and_court_hearings() -> None:
     assert find_triggers("Putin traf Witkoff am Dienstag.")[0].kind == "meeting"
     assert find_triggers("Sie sollen im März einen Agenten getroffen haben.")[0].kind == "meeting"
     assert find_triggers("Merz traf Macron auf Schloss Elmau.")[0].kind == "meeting"
+    # Words of matches and decisions that are other words too.
+    for sentence in (
+        "Merkel traf Obama am Brandenburger Tor.",
+        "In kleiner Runde trafen sich die Minister in Brüssel.",
+        "Merkel traf Macron vor der Wahl in Paris.",
+    ):
+        assert [t.kind for t in find_triggers(sentence)] == ["meeting"], sentence
     assert [t for t in find_triggers("Im Angriff klappte es schon.") if t.kind == "attack"] == []
     assert find_triggers("Im Gespräch mit Macron sagte Merz das.")[0].kind == "meeting"
 

@@ -95,10 +95,11 @@ _CLAUSE_OPENS_AUF = re.compile(r"^\W*Auf\b")
 _MATCH_WORDS = re.compile(
     r"\b(?:\w*[Gg]egner\w*|Kontrahent\w*|\w*[Ff]inale?\w*|Partie|Spiel|Auswärtsspiel"
     # Football's "treffen" is to score: minutes, goals, posts.
-    r"|Minute|Tor|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
+    r"|Minute|Tore[ns]?|Eigentor\w*|Treffer|Elfmeter\w*|Torschütz\w*|Latte|Pfosten"
     r"|Strafraum\w*|Halbzeit\w*|Hinspiel\w*|Rückspiel\w*|Freistoß\w*|\w*treffer\w*"
     r"|Heimspiel\w*|Saison|Meisterschaft\w*|Ausgleich\w*|Schuss|Innenstange|Kreuzeck|Corner"
-    r"|\w*[Dd]rittel\w*|Runde|Punkt)\b|\bin der \d+\."
+    r"|\w*[Dd]rittel\w*|Punkt)\b|\bin der \d+\.|\b(?:ins|zum|aufs|vors|das) Tor\b"
+    r"|\b(?:ersten|zweiten|dritten|vierten) Runde\b"
 )
 # "getroffen" as hit: passive ("wurde ... getroffen") or how hard ("tödlich getroffen").
 _HIT = re.compile(
@@ -115,7 +116,7 @@ _TEAM_ATTACK_BEFORE = re.compile(r"\b[Ii]m\s+$")
 # "eine Entscheidung treffen", "Vorkehrungen treffen": to make, not to meet.
 _MADE = re.compile(
     r"\b(?:Entscheidung\w*|Vorkehrung\w*|Maßnahme\w*|Vereinbarung\w*|Absprache\w*"
-    r"|Auswahl|Wahl|Feststellung\w*|Verfügung\w*|Regelung\w*|Vorsorge|Abmachung\w*)\b"
+    r"|Auswahl|Feststellung\w*|Verfügung\w*|Regelung\w*|Vorsorge|Abmachung\w*)\b"
 )
 # An attack that is feared, guarded against or only possible did not happen.
 _NOT_HAPPENED_BEFORE = re.compile(
