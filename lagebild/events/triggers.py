@@ -105,11 +105,12 @@ _MATCH_WORDS = re.compile(
 _HIT = re.compile(
     r"\b(?:wurde|wurden|worden|werden|wird)\b|\b(?:tödlich|schwer|hart|empfindlich|mitten)\s+$"
 )
+# What a proposal meets with: "traf auf einhellige Ablehnung".
+_REACTIONS = r"Widerstand|Ablehnung|Kritik|Zustimmung|Skepsis|Interesse|Resonanz|Unverständnis"
 # "traf auf einhellige Ablehnung", "trifft auf einen alten Rivalen": to meet with.
 _MEETS_WITH = re.compile(
-    r"\bauf\s+(?:eine[nmr]?\b|\w*(?:Widerstand|Ablehnung|Kritik|Zustimmung|Skepsis"
-    r"|Interesse|Resonanz|Unverständnis|Gegenwehr|Rivalen|Gegner)\b|\w+e[nr]?\s+"
-    r"(?:Widerstand|Ablehnung|Kritik|Zustimmung|Skepsis|Interesse|Resonanz|Unverständnis))"
+    rf"\bauf\s+(?:eine[nmr]?\b|\w*(?:{_REACTIONS}|Gegenwehr|Rivalen|Gegner)\b"
+    rf"|\w+e[nr]?\s+(?:{_REACTIONS}))"
 )
 # "im Angriff": a team's attack, in football.
 _TEAM_ATTACK_BEFORE = re.compile(r"\b[Ii]m\s+$")

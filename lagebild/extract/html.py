@@ -168,19 +168,21 @@ def _keep_own_subheadings(article: Article) -> None:
         for s in article.subheadings
         if text_key(s) not in taken
         and s.casefold() not in SUBHEADING_LABELS
-        and not _is_site_noise(s)
-        and classify(s).kind not in (Kind.END, Kind.NOISE, Kind.AD)
+        and not _is_furniture(s)
     ]
+
+
+def _is_furniture(text: str, kinds: tuple[Kind, ...] = ()) -> bool:
+    """A line the page prints around its articles: an end-of-article or noise line, an
+    ad mark (or a line of one of ``kinds`` more), or the site's own short furniture."""
+    return classify(text).kind in (*FURNITURE_KINDS, *kinds) or _is_site_noise(text)
 
 
 def _is_headline(text: str, title: str | None) -> bool:
     """Whether a related-list item reads as another article's headline: not the list's
     own label ("Lesen Sie auch"), a sign-off, an ad mark, a login link, a date stamp or
     the page's own title."""
-    kind = classify(text).kind
-    if kind in (Kind.END, Kind.NOISE, Kind.AD, Kind.SOURCE):
-        return False
-    if _DATE_STAMP.match(text) or _is_site_noise(text):
+    if _is_furniture(text, (Kind.SOURCE,)) or _DATE_STAMP.match(text):
         return False
     if title and text_key(text) == text_key(title):
         return False
@@ -294,6 +296,8 @@ def _read_blocks(article: Article, blocks: list[Block], figures: list[tuple[str,
         add_unique(article.photo_credits, credit)
 
 
+# Line kinds that are a page's furniture wherever they stand.
+FURNITURE_KINDS = (Kind.END, Kind.NOISE, Kind.AD)
 # Furniture before the text: at most this many words and no sentence mark at the end.
 CHROME_MAX_WORDS = 3
 # Labels a page prints above the text: section names and buttons.

@@ -33,10 +33,13 @@ AUTHOR_ROLE = re.compile(
     r"(?=(?-i:[A-ZÄÖÜ]))",
     re.I,
 )
+_LEGAL_FORMS = r"GmbH(?: & Co\. KG)?|AG|KG|SE|Ltd\.?|Inc\.?|LLC"
 # Names of companies, not of people: "Perform Media Deutschland GmbH", "wegewerk GmbH".
-COMPANY_END = re.compile(r"\b(?:GmbH|AG|KG|SE|Ltd\.?|Inc\.?|LLC|Verlag|Media|Redaktion)$")
+COMPANY_END = re.compile(rf"\b(?:{_LEGAL_FORMS}|Verlag|Media|Redaktion)$")
 # A company form after an outlet's name: "oe24 GmbH".
-COMPANY_FORM = re.compile(r"\s+(?:GmbH(?: & Co\. KG)?|AG|KG|SE|Ltd\.?|Inc\.?|LLC)$")
+COMPANY_FORM = re.compile(rf"\s+(?:{_LEGAL_FORMS})$")
+# Where a site name joins its parts: "scinexx | Das Wissensmagazin", "name - slogan".
+SITE_NAME_JOIN = re.compile(r"\s+[|–—-]\s+")
 # A credit word standing in an author field: "zvg" (zur Verfügung gestellt).
 CREDIT_WORDS = frozenset({"zvg", "privat", "pd", "handout"})
 AUTHOR_LABEL = re.compile(
@@ -119,7 +122,7 @@ def read_people(article: Article, tree: HtmlElement, page: PageMeta) -> None:
         _name_key(part)
         for name in (article.outlet, page.first("og:site_name"))
         if name
-        for part in [name, *re.split(r"\s+[|–—-]\s+", name)]
+        for part in [name, *SITE_NAME_JOIN.split(name)]
     }
     for raw in names:
         for name in re.split(r"\s*(?:,|;|/|\bund\b|&)\s*", raw):
@@ -255,7 +258,7 @@ def _outlet_name(name: str) -> str:
     slash ("https://www.fr.de"), without a company form ("oe24 GmbH"), and of "name |
     slogan" or "article | name" the shorter part ("scinexx | Das Wissensmagazin")."""
     name = re.sub(r"^https?://", "", name.strip()).removeprefix("www.").rstrip("/")
-    parts = [p for p in re.split(r"\s+[|–—-]\s+", name) if p]
+    parts = [p for p in SITE_NAME_JOIN.split(name) if p]
     if len(parts) > 1:
         name = min(parts, key=lambda p: len(p.split()))
     return COMPANY_FORM.sub("", name).strip()

@@ -310,9 +310,7 @@ class _KnownNames:
                 found.append(Occ(doc, start, start, end, name, label, name.split(), recovered=True))
                 taken.append((start, end))
                 break
-        if found:
-            occs.extend(found)
-            occs.sort(key=lambda o: o.start)
+        _add_recovered(occs, found)
 
 
 def _recover_quoted(doc: int, occs: list[Occ], text: str) -> None:
@@ -342,6 +340,11 @@ def _recover_quoted(doc: int, occs: list[Occ], text: str) -> None:
                 continue
             found.append(Occ(doc, start, start, end, phrase, label, words, recovered=True))
             taken.append((start, end))
+    _add_recovered(occs, found)
+
+
+def _add_recovered(occs: list[Occ], found: list[Occ]) -> None:
+    """Put recovered mentions among a doc's mentions, kept in text order."""
     if found:
         occs.extend(found)
         occs.sort(key=lambda o: o.start)

@@ -433,9 +433,7 @@ class _Context:
         # Names in many articles ("Twitter") tell little of a person; places neither: a
         # team's article and a premier's share countries, which made the football team
         # "Kamerun" David Cameron's.
-        named = self.doc_named[occ.doc]
-        rare = sum(1 for k in shared if k in named and self.doc_freq[k] <= self.rare_docs)
-        if rare + roles >= NEAR_CONTEXT:
+        if self._rare_named(occ, shared) + roles >= NEAR_CONTEXT:
             return True
         others = len(self.doc_keys[occ.doc]) - (own in self.doc_keys[occ.doc])
         return bool(shared) and 2 * (len(shared) + roles) >= others
@@ -447,13 +445,18 @@ class _Context:
         pétanque player Muriel Hess, one key), and names in many articles by many
         others ("Ian" was Li Yan's)."""
         shared, roles = self._shared(occ, pid)
-        named = self.doc_named[occ.doc]
-        return bool(roles) or any(k in named and self.doc_freq[k] <= self.rare_docs for k in shared)
+        return bool(roles) or self._rare_named(occ, shared) > 0
 
     def score(self, occ: Occ, pid: int) -> float:
         """Shared names of the mention's article and the person's articles, plus roles."""
         shared, roles = self._shared(occ, pid)
         return float(len(shared) + roles)
+
+    def _rare_named(self, occ: Occ, shared: list[str]) -> int:
+        """How many of the ``shared`` keys the mention's article has as a name other than
+        a place and at most ``rare_docs`` articles print."""
+        named = self.doc_named[occ.doc]
+        return sum(1 for k in shared if k in named and self.doc_freq[k] <= self.rare_docs)
 
     def _shared(self, occ: Occ, pid: int) -> tuple[list[str], int]:
         """The names (keys) the mention's article shares with the person's articles, its

@@ -115,6 +115,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Articles with no date of their own that took their copies' (the CLI's and the web's
+# stats count them alike).
+COUNT_DATE_INFERRED = (
+    "SELECT count(*) FROM articles WHERE published IS NULL AND published_inferred IS NOT NULL"
+)
 # SQLite's messages for a file or folder it cannot open or write.
 _CANNOT_OPEN = re.compile(r"unable to open|readonly|read-only|disk I/O|permission", re.I)
 
@@ -668,10 +673,7 @@ class Store:
                 "SELECT count(*) FROM articles "
                 "WHERE published IS NULL AND published_inferred IS NULL"
             ).fetchone()[0],
-            "date_inferred": one(
-                "SELECT count(*) FROM articles "
-                "WHERE published IS NULL AND published_inferred IS NOT NULL"
-            ).fetchone()[0],
+            "date_inferred": one(COUNT_DATE_INFERRED).fetchone()[0],
             "published_first": span[0],
             "published_last": span[1],
         }

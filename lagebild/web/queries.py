@@ -27,7 +27,7 @@ from lagebild.store import Store, StoreError, texts
 from lagebild.store.dialect import is_postgres_url
 from lagebild.store.pages import PageUnreadable, read_page
 from lagebild.store.postgres import shown as postgres_shown
-from lagebild.store.sqlite import connect_readonly
+from lagebild.store.sqlite import COUNT_DATE_INFERRED, connect_readonly
 
 T = TypeVar("T")
 
@@ -364,10 +364,7 @@ def overview(db: sqlite3.Connection) -> tuple[dict[str, Any], list[tuple[str, in
         "articles": one("SELECT count(*) FROM articles"),
         "duplicates": one("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"),
         "undated": undated,
-        "date_inferred": one(
-            "SELECT count(*) FROM articles "
-            "WHERE published IS NULL AND published_inferred IS NOT NULL"
-        ),
+        "date_inferred": one(COUNT_DATE_INFERRED),
         "outlets": len(by_outlet),
         "sources": one("SELECT count(*) FROM sources"),
         "rejections": one("SELECT count(*) FROM rejections"),
