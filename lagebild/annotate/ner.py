@@ -27,7 +27,8 @@ from spacy.tokens import Doc, Span
 from thinc.api import NumpyOps, get_current_ops, set_current_ops
 from thinc.types import Floats2d, Ints1d
 
-import lagebild.annotate.ner_layers  # noqa: F401  (the model's config names its embed layer)
+import lagebild.annotate.ner_layers  # noqa: F401  (configs of spaCy NER models name its layers)
+from lagebild.annotate.ner_crf import CrfNer  # also registers the model's component factory
 from lagebild.model import EntityLabel, Mention
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "ner-de"
@@ -37,6 +38,9 @@ BASE_LABELS: tuple[EntityLabel, ...] = ("PER", "ORG", "LOC", "OTH")
 MEMO_MAX_WORDS = 100_000
 # Texts per nlp.pipe batch: 32, 128 and 512 tagged GermEval dev equally fast (within 10%).
 BATCH_SIZE = 64
+# Pre-tokenised sentences per call of a BiLSTM-CRF model: it sorts them by length and runs
+# its recurrence on blocks of similar ones, which larger calls make fuller.
+SENTENCE_BATCH = 2048
 
 
 class MatmulOps(NumpyOps):  # type: ignore[misc]  # NumpyOps is compiled, without stubs
@@ -91,6 +95,7 @@ class MemoVectors:
         self.vectors = vectors
         self.attr = vectors.attr
         self.strings = vectors.strings
+        self.shape = vectors.shape
         self.max_words = max_words
         self.rows_: dict[int, int] = {}
         self.table_ = numpy.zeros((1024, vectors.shape[1]), dtype="float32")
@@ -172,6 +177,17 @@ class NerTagger:
     def tag_tokens(self, sentences: Iterable[Sequence[str]]) -> Iterator[list[str]]:
         """Yield BIO outer tags in GermEval labels (``B-LOCderiv``) for pre-tokenised text."""
         nlp = self.nlp
+        ner = nlp.get_pipe("ner") if nlp.has_pipe("ner") else None
+        if isinstance(ner, CrfNer):
+            # Given sentences are read whole, as the model was trained, not re-segmented.
+            batch: list[list[str]] = []
+            for words in sentences:
+                batch.append(list(words))
+                if len(batch) == SENTENCE_BATCH:
+                    yield from ner.tag_words(batch)
+                    batch = []
+            yield from ner.tag_words(batch)
+            return
         docs = (Doc(nlp.vocab, words=list(words)) for words in sentences)
         for doc in nlp.pipe(docs, batch_size=self.batch_size):
             # From the spans rather than token by token: a Token object per word is slower.

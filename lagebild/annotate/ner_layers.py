@@ -217,13 +217,39 @@ def _gazetteer_forward(
                         own = int(_look_up(keys, values, key)[0]) & ((1 << kinds) - 1)
                         masks[i] |= own << (2 * kinds)
                     i += 1
-    shifts = numpy.arange((3 if heads else 2) * kinds, dtype="uint32")
-    if model.attrs.get("lexicon", False):  # models saved before the lexicon have no attr
+    # Models saved before the lexicon have no "lexicon" attr.
+    columns = mask_columns(masks, heads, model.attrs.get("lexicon", False))
+    output = Ragged(model.ops.asarray2f(columns), model.ops.asarray1i(lengths))
+    return output, lambda d_output: []
+
+
+def mask_columns(masks: NDArray[numpy.uint32], heads: bool, lexicon: bool) -> Floats2d:
+    """Spread bit masks into 0/1 columns: kinds, genitives, [heads' kinds], [lexicon kinds]."""
+    shifts = numpy.arange((3 if heads else 2) * len(GAZETTEER_KINDS), dtype="uint32")
+    if lexicon:
         lexicon_shifts = LEXICON_SHIFT + numpy.arange(len(LEXICON_KINDS), dtype="uint32")
         shifts = numpy.concatenate([shifts, lexicon_shifts])
-    columns = ((masks[:, None] >> shifts) & 1).astype("float32")
-    output = Ragged(model.ops.asarray2f(cast(Floats2d, columns)), model.ops.asarray1i(lengths))
-    return output, lambda d_output: []
+    return cast(Floats2d, ((masks[:, None] >> shifts) & 1).astype("float32"))
+
+
+def gazetteer_columns(
+    keys: NDArray[numpy.uint64],
+    values: NDArray[numpy.uint32],
+    orths: NDArray[numpy.uint64],
+    lexicon: bool,
+) -> Floats2d:
+    """The gazetteer (and lexicon) columns of words given by ORTH hash, without heads."""
+    if not len(keys):  # _look_up needs one key at least
+        return mask_columns(numpy.zeros(len(orths), dtype="uint32"), False, lexicon)
+    return mask_columns(_look_up(keys, values, orths), False, lexicon)
+
+
+def packed_table(table: Mapping[int, int]) -> tuple[NDArray[numpy.uint64], NDArray[numpy.uint32]]:
+    """A gazetteer dict as sorted key and value arrays."""
+    keys = numpy.fromiter(table.keys(), dtype="uint64", count=len(table))
+    values = numpy.fromiter(table.values(), dtype="uint32", count=len(table))
+    order = numpy.argsort(keys, kind="stable")
+    return keys[order], values[order]
 
 
 def _packed(model: Model[Any, Any]) -> tuple[NDArray[numpy.uint64], NDArray[numpy.uint32]]:
@@ -237,10 +263,8 @@ def _packed(model: Model[Any, Any]) -> tuple[NDArray[numpy.uint64], NDArray[nump
     """
     table = model.attrs["table"]
     if "keys" not in table:
-        keys = numpy.fromiter(table.keys(), dtype="uint64", count=len(table))
-        values = numpy.fromiter(table.values(), dtype="uint32", count=len(table))
-        order = numpy.argsort(keys, kind="stable")
-        model.attrs["table"] = table = {"keys": keys[order], "values": values[order]}
+        keys, values = packed_table(table)
+        model.attrs["table"] = table = {"keys": keys, "values": values}
     return table["keys"], table["values"]
 
 
