@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -191,38 +190,3 @@ def test_ner_pretrain_pieces_cut_at_sentence_ends(tmp_path: Path) -> None:
     assert got[0] == ["Ein", "Satz", "mit", "fünf", "Wörtern", "."]
     assert got[1] == ["Und", "noch", "ein", "zweiter", "Satz", "."]
     assert [len(p) for p in got[2:]] == [MAX_WORDS, 10]
-
-
-def test_ner_init_model_weights_load_into_the_same_architecture() -> None:
-    import numpy
-    from spacy.pipeline import TrainablePipe
-
-    from lagebild.train.ner import _load_ner_weights
-
-    nlp = NerTagger().nlp
-    ner = nlp.get_pipe("ner")
-    assert isinstance(ner, TrainablePipe)
-    model = ner.model
-    before = [numpy.array(p) for p in _params(model)]
-    for param in _params(model):
-        param[...] = 0.0  # in place: the layers hold these arrays
-    _load_ner_weights(nlp, DEFAULT_MODEL)
-    after = _params(model)
-    assert len(after) == len(before) > 0
-    assert all(numpy.array_equal(a, b) for a, b in zip(after, before, strict=True))
-
-
-def _params(model: Any) -> list[Any]:
-    return [
-        node.get_param(name)
-        for node in model.walk()
-        for name in node.param_names
-        if node.has_param(name)
-    ]
-
-
-def test_ner_init_model_without_a_trained_ner_names_the_directory(tmp_path: Path) -> None:
-    from lagebild.train.ner import _load_ner_weights
-
-    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
-        _load_ner_weights(NerTagger().nlp, tmp_path)

