@@ -1367,3 +1367,25 @@ def test_resolver_recovers_a_name_an_article_quotes_twice() -> None:
     starts = [text.index("Koalition"), text.index("Koalition", text.index("Als"))]
     assert [m.start for _a, m in result.added] == starts
     assert {e.name for e in result.entities} == {"Koalition der Willigen", "Merkel"}
+
+
+def test_resolver_recovers_the_surname_of_a_person_the_article_names_in_full() -> None:
+    # Seed 002: "ein Team um Umjerow in Florida", untagged, where the article names
+    # "Rustem Umjerow" earlier. An article's bare surname of a person it names in full is
+    # that person (also as a genitive); not after an article word ("der Koch" is a cook),
+    # not inside a compound, and not where a full name of someone else stands.
+    text = (
+        "Eine Gruppe um Rustem Umjerow reist. Zuvor hatte ein Team um Umjerow beraten. "
+        "Umjerows Team und die Umjerow-Gruppe. Olaf Koch kam, der Koch nicht."
+    )
+    docs = [_doc("a", text, ("Rustem Umjerow", "PER"), ("Olaf Koch", "PER"))]
+    result = resolve(docs)
+    added = [(m.text, m.start, m.label) for _a, m in result.added]
+    assert added == [
+        ("Umjerow", text.index("Umjerow beraten"), "PER"),
+        ("Umjerows", text.index("Umjerows"), "PER"),
+    ]
+    umjerow = next(e for e in result.entities if e.name == "Rustem Umjerow")
+    assert {"Umjerow", "Umjerows"} <= set(umjerow.forms)
+    koch = next(e for e in result.entities if e.name == "Olaf Koch")
+    assert koch.forms == ["Olaf Koch"]

@@ -95,6 +95,8 @@ AFTER_PARTICLE = re.compile(r"(?:[ \t]+[a-zäöü]{1,4})*[ \t]+[A-ZÄÖÜ][\w'�
 # A multi-word name tagged in this many articles, with one label on this share of its
 # mentions, is looked for where it is untagged.
 KNOWN_MIN_DOCS = 2
+# A full name's last word this long or longer is recovered where printed alone ("Li" is not).
+SURNAME_MIN_LETTERS = 3
 KNOWN_LABEL_SHARE = 2 / 3
 # A capitalised word, where a known name may start.
 CAPITALISED_WORD = re.compile(r"[A-ZÄÖÜ][\w'’.-]*\w|[A-ZÄÖÜ]")
@@ -229,6 +231,7 @@ def collect(
         _extend_institutions(occs, text)
         known.recover(index, occs, text)
         _recover_quoted(index, occs, text)
+        _recover_surnames(index, occs, text)
         spans = [(o.start, o.end, o.label) for o in occs]
         heads_of_roles = role_heads(text)
         for occ in occs:
@@ -340,6 +343,41 @@ def _recover_quoted(doc: int, occs: list[Occ], text: str) -> None:
                 continue
             found.append(Occ(doc, start, start, end, phrase, label, words, recovered=True))
             taken.append((start, end))
+    _add_recovered(occs, found)
+
+
+def _recover_surnames(doc: int, occs: list[Occ], text: str) -> None:
+    """Add to ``occs`` the bare surnames (or their genitives) of the people the article
+    names in full, where the tagger missed them: seed 002's "ein Team um Umjerow" after
+    "Rustem Umjerow". A reader takes a surname so in an article about that person; after
+    an article word it is a noun ("Olaf Koch ... der Koch"), and a word inside a compound
+    ("Umjerow-Gruppe") or another mention is left alone."""
+    surnames = {
+        occ.tokens[-1]
+        for occ in occs
+        if occ.label == "PER"
+        and len(occ.tokens) >= 2
+        and len(occ.tokens[-1]) >= SURNAME_MIN_LETTERS
+        and occ.tokens[-1][:1].isupper()
+    }
+    if not surnames:
+        return
+    taken = [(o.start, o.end) for o in occs]
+    found: list[Occ] = []
+    for match in CAPITALISED_WORD.finditer(text):
+        word = match.group()
+        if word not in surnames and not (word.endswith("s") and word[:-1] in surnames):
+            continue
+        start, end = match.span()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-‐‑"):
+            continue
+        if any(lo < end and start < hi for lo, hi in taken):
+            continue
+        before = text[max(0, start - 12) : start].split()
+        if before and before[-1].lower() in DETERMINERS:
+            continue
+        found.append(Occ(doc, start, start, end, word, "PER", [word], recovered=True))
+        taken.append((start, end))
     _add_recovered(occs, found)
 
 
