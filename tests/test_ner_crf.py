@@ -22,7 +22,6 @@ from lagebild.annotate.ner_crf import (
     fixed_features,
     load_weights,
     lstm,
-    reverse_padded,
     save_weights,
     segments,
     spans_of,
@@ -102,12 +101,6 @@ def test_lstm_rows_do_not_depend_on_padding_or_batch() -> None:
     both = bilstm(x, lengths, layers)
     alone = bilstm(x[1:, :2], lengths[1:], layers)
     assert numpy.allclose(both[1, :2], alone[0], atol=1e-6)
-
-
-def test_reverse_padded_reverses_within_each_length() -> None:
-    x = numpy.arange(8, dtype=numpy.float32).reshape(2, 4, 1)
-    out = reverse_padded(x, numpy.array([4, 2]))
-    assert out[:, :, 0].tolist() == [[3, 2, 1, 0], [5, 4, 0, 0]]
 
 
 def test_lstm_step_matches_the_gate_equations() -> None:
