@@ -200,7 +200,8 @@ def test_an_untrained_component_says_so(tmp_path: Path) -> None:
         component.to_disk(tmp_path / "ner")
 
 
-def test_numpy_tagger_matches_the_torch_module(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layers", [1, 2])
+def test_numpy_tagger_matches_the_torch_module(tmp_path: Path, layers: int) -> None:
     torch = pytest.importorskip("torch")
     from lagebild.train.data import Sentence
     from lagebild.train.ner_crf import (
@@ -216,7 +217,7 @@ def test_numpy_tagger_matches_the_torch_module(tmp_path: Path) -> None:
     vocab = Vocabularies(
         lower={"paris": 2, "in": 3}, chars={c: i + 2 for i, c in enumerate("Parisn")}, tags=TAGS
     )
-    settings = CrfSettings(hidden=6, proj=5, word_dim=4, char_dim=3, char_filters=4)
+    settings = CrfSettings(hidden=6, proj=5, word_dim=4, char_dim=3, char_filters=4, layers=layers)
     sentences = [["Paris", "in", "Lyon", "."], ["Donaudampfschifffahrtsgesellschaft", "in"]]
     types = sorted({w for s in sentences for w in s})
     table = packed_table({spacy.strings.get_string_id("Paris"): 4})
