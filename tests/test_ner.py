@@ -44,6 +44,19 @@ def test_ner_empty_text_gives_no_mentions(tagger: NerTagger) -> None:
     assert tagger.tag("   \n\n ") == []
 
 
+def test_ner_placeholder_text_gives_no_mentions(tagger: NerTagger) -> None:
+    # A template's filler text has no punctuation for 120 tokens; the model once tagged
+    # such runs of small-letter words as one long OTH mention.
+    text = "lorem ipsum dolor sit amet " * 50 + "Angela Merkel besuchte Paris."
+    assert {(m.text, m.label) for m in tagger.tag(text)} == {
+        ("Angela Merkel", "PER"),
+        ("Paris", "LOC"),
+    }
+    # Names without capitals stay: agencies ("dpa") and scripts without case.
+    assert tagger._keeps(["dpa"]) and tagger._keeps(["李公佐"])
+    assert not tagger._keeps(["dolor", "sit"])
+
+
 def test_ner_batch_equals_one_by_one(tagger: NerTagger) -> None:
     texts = ["Die SPD verlor in Bayern.", "", "Olaf Scholz reiste nach Paris."]
     assert list(tagger.tag_many(texts)) == [tagger.tag(t) for t in texts]

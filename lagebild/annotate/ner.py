@@ -199,10 +199,19 @@ class NerTagger:
                 tags[span.start + 1 : span.end] = ["I-" + span.label_] * (len(span) - 1)
             yield tags
 
+    @staticmethod
+    def _keeps(words: Sequence[str]) -> bool:
+        """False for a run of several small-letter words: no name is written so, but the
+        model strings filler text without punctuation ("lorem ipsum dolor ...") into long
+        OTH mentions. One such word stays ("dpa"), as do words of scripts without case."""
+        return len(words) < 2 or not all(w.isalpha() and w.islower() for w in words)
+
     def _mention(self, span: Span) -> Mention | None:
         """The mention of one predicted span, or None for a subtype left out."""
         base, subtype = span.label_[:3], span.label_[3:]
         if base not in BASE_LABELS or (subtype and not self.include_subtypes):
+            return None
+        if not self._keeps([token.text for token in span]):
             return None
         text = span.text
         # A span never starts or ends on whitespace tokens in training; trim any that slip in.
